@@ -1,0 +1,25 @@
+"""The CPU backend: Numba kernels compiled with ``@njit(parallel=True, cache=True)``.
+
+One module per family of operations. Every kernel is a plain loop over typed
+arrays, ``prange`` on the outer loop, and writes into output arrays that the
+caller allocated (so buffers can be reused between training steps). Kernels
+assume validated, C-contiguous float32 or float64 arrays; checking is the
+functional layer's job.
+
+Threads: the convolution kernels call BLAS (``np.dot``) once per sample from
+inside Numba's parallel loop. If BLAS also started its own threads, two pools
+would fight over the two cores of a small machine and make a convolution tens
+of times slower than its parts. So importing this backend limits the BLAS
+libraries of this process to one thread; Numba's threads are the only pool.
+"""
+
+import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS that np.dot inside @njit calls)
+from threadpoolctl import threadpool_limits
+
+from . import activations, conv, dense, losses, optim, pooling
+from .memory import empty, zeros
+
+# threadpoolctl only sees libraries already loaded, hence the import above.
+threadpool_limits(limits=1, user_api="blas")
+
+__all__ = ["activations", "conv", "dense", "losses", "optim", "pooling", "empty", "zeros"]

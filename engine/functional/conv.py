@@ -1,0 +1,123 @@
+"""2-D convolution on NHWC images, functional form (lecture 004 §5, lecture 002).
+
+x is (N, H, W, C), the kernel W is (KH, KW, C, F), the bias b is (F,) and the
+output is (N, OH, OW, F). The operation is a cross-correlation — the kernel is
+*not* flipped:
+
+    y[n, i, j, f] = b[f] + Σ_{u, v, c} x_pad[n, i·s_h + u, j·s_w + v, c] · W[u, v, c, f]
+
+``padding`` is an int, a pair (rows, columns), or a name:
+
+- ``"valid"``: no padding;
+- ``"same"``: output size ceil(H / s); total padding max((OH − 1)·s + KH − H, 0),
+  split with the odd pixel at the bottom/right (as Keras);
+- ``"full"``: KH − 1 rows (KW − 1 columns) on each side.
+
+Output size: OH = floor((H + pad_total − KH) / s) + 1. A kernel larger than
+the padded input is an error, never an empty result.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from .. import validation as check
+from ..backends import backend_for
+from .scratch import scratch, thread_blocks
+
+PADDING_NAMES = ("valid", "same", "full")
+
+
+def resolve_padding(padding, input_hw, kernel_hw, stride_hw):
+    """Turn ``padding`` into ((top, bottom), (left, right)) pixel counts."""
+    if isinstance(padding, str):
+        if padding not in PADDING_NAMES:
+            raise ValueError(f"padding must be an int, a pair or one of {PADDING_NAMES}, got {padding!r}")
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "full":
+            return (kernel_hw[0] - 1,) * 2, (kernel_hw[1] - 1,) * 2
+        sides = []
+        for size, k, s in zip(input_hw, kernel_hw, stride_hw):
+            out = -(-size // s)
+            total = max((out - 1) * s + k - size, 0)
+            sides.append((total // 2, total - total // 2))
+        return tuple(sides)
+    if isinstance(padding, bool) or not (
+        isinstance(padding, numbers.Integral)
+        or (isinstance(padding, (tuple, list)) and len(padding) == 2)
+    ):
+        raise TypeError(f"padding must be an int, a pair of ints or one of {PADDING_NAMES}, got {padding!r}")
+    rows, cols = check.int_pair("padding", padding, minimum=0)
+    return (rows, rows), (cols, cols)
+
+
+def output_size(size, kernel, stride, pad_before, pad_after, what="input"):
+    padded = size + pad_before + pad_after
+    if kernel > padded:
+        raise ValueError(
+            f"kernel size {kernel} is larger than the padded {what} size {padded} "
+            f"({size} + padding {pad_before}+{pad_after})"
+        )
+    return (padded - kernel) // stride + 1
+
+
+def conv2d_geometry(x_shape, w_shape, stride, padding):
+    """Stride pair, padding ((top, bottom), (left, right)) and output (OH, OW) of a convolution."""
+    stride_hw = check.int_pair("stride", stride)
+    (top, bottom), (left, right) = resolve_padding(padding, x_shape[1:3], w_shape[:2], stride_hw)
+    out_h = output_size(x_shape[1], w_shape[0], stride_hw[0], top, bottom, "input height")
+    out_w = output_size(x_shape[2], w_shape[1], stride_hw[1], left, right, "input width")
+    return stride_hw, (top, left), (out_h, out_w)
+
+
+def _check(x, W, b=None):
+    x = check.float_array("x", x, ndim=4)
+    W = check.float_array("W", W, ndim=4)
+    check.non_empty_batch("x", x)
+    if W.shape[2] != x.shape[3]:
+        raise ValueError(
+            f"W must have shape (KH, KW, {x.shape[3]}, F): its third axis must match the "
+            f"{x.shape[3]} channels of x {x.shape}, got {W.shape}"
+        )
+    if min(W.shape) == 0 or min(x.shape[1:]) == 0:
+        raise ValueError(f"x {x.shape} and W {W.shape} must have no empty axis")
+    if b is None:
+        check.same_dtype(x=x, W=W)
+        return x, W, None
+    b = check.float_array("b", b, ndim=1)
+    check.shape_equal("b", b, (W.shape[3],), "one bias per filter")
+    check.same_dtype(x=x, W=W, b=b)
+    return x, W, b
+
+
+def conv2d_forward(x, W, b, stride=1, padding=0):
+    """The convolution of a batch x (N, H, W, C) with kernels W (KH, KW, C, F) plus b (F,)."""
+    x, W, b = _check(x, W, b)
+    (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
+    be = backend_for(x)
+    blocks = thread_blocks(x.shape[0])
+    y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
+    columns = scratch("conv.im2col", (blocks, out_h * out_w, W.shape[0] * W.shape[1] * W.shape[2]), x.dtype, be)
+    be.conv.forward(x, W, b, sh, sw, top, left, y, columns)
+    return y
+
+
+def conv2d_backward(dy, x, W, stride=1, padding=0):
+    """Gradients (dx, dW, db) of the convolution, given dy = ∂L/∂y of shape (N, OH, OW, F)."""
+    x, W, _ = _check(x, W)
+    (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
+    dy = check.float_array("dy", dy, ndim=4)
+    check.shape_equal("dy", dy, (x.shape[0], out_h, out_w, W.shape[3]), "the shape of the forward output")
+    check.same_dtype(dy=dy, x=x)
+    be = backend_for(x)
+    blocks = thread_blocks(x.shape[0])
+    patch = W.shape[0] * W.shape[1] * W.shape[2]
+    dx = be.empty(x.shape, x.dtype)
+    dW = be.empty(W.shape, x.dtype)
+    db = be.empty((W.shape[3],), x.dtype)
+    work = scratch("conv.backward", (blocks, 2, out_h * out_w, patch), x.dtype, be)
+    partial_dW = scratch("conv.partial_dW", (blocks, patch, W.shape[3]), x.dtype, be)
+    partial_db = scratch("conv.partial_db", (blocks, W.shape[3]), x.dtype, be)
+    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial_dW, partial_db)
+    return dx, dW, db

@@ -1,0 +1,102 @@
+"""Argument checks shared by every public function of the engine.
+
+The compiled kernels trust their inputs completely: a wrong shape inside an
+``@njit`` loop reads past the end of an array instead of raising. So every
+public function runs its arguments through these checks first, and each check
+raises a ``TypeError`` or ``ValueError`` that names the argument, says what was
+expected and shows what came.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _describe(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
+    """Return ``value`` as a C-contiguous float32/float64 array, or raise.
+
+    Non-contiguous arrays (slices, transposes) are copied into contiguous
+    memory, so kernels never mis-index them. Integer, boolean, complex and
+    object arrays are refused rather than silently converted: a student who
+    passes ``np.arange(6)`` should hear about it.
+    """
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array of float32 or float64, got {_describe(value)}")
+    if value.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must have dtype float32 or float64, got dtype {value.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if value.ndim not in allowed:
+            wanted = " or ".join(str(d) for d in allowed)
+            raise ValueError(
+                f"{name} must have {wanted} dimensions, got {value.ndim} (shape {value.shape})"
+            )
+    return np.ascontiguousarray(value)
+
+
+def same_dtype(**arrays: np.ndarray) -> np.dtype:
+    """Check that all the given arrays share one dtype and return it."""
+    dtypes = {name: a.dtype for name, a in arrays.items()}
+    if len(set(dtypes.values())) > 1:
+        listed = ", ".join(f"{name} is {dt}" for name, dt in dtypes.items())
+        raise TypeError(f"arrays must share one dtype (no silent casting): {listed}")
+    return next(iter(dtypes.values()))
+
+
+def shape_equal(name: str, array: np.ndarray, expected: tuple[int, ...], why: str = "") -> None:
+    if tuple(array.shape) != tuple(expected):
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name} must have shape {tuple(expected)}{reason}, got {array.shape}")
+
+
+def non_empty_batch(name: str, array: np.ndarray) -> None:
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is an empty batch (shape {array.shape}); expected at least one sample")
+
+
+def positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {_describe(value)}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def int_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
+    """Accept an int or a pair of ints (height, width), each at least ``minimum``."""
+    pair = (value, value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
+    if (
+        not isinstance(pair, (tuple, list))
+        or len(pair) != 2
+        or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in pair)
+    ):
+        raise TypeError(f"{name} must be an int or a pair of ints, got {_describe(value)}")
+    if min(pair) < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def real_number(name: str, value, low=None, high=None, low_open=False, high_open=False) -> float:
+    """A finite real scalar within [low, high] (or open ends when asked)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise TypeError(f"{name} must be a finite real number, got {_describe(value)}")
+    value = float(value)
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        raise ValueError(f"{name} must be in {left}{lo}, {hi}{right}, got {value}")
+    return value
