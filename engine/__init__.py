@@ -9,7 +9,46 @@ Layers of the package, from the bottom up:
 - ``engine.init``, ``engine.gradcheck``, ``engine.datasets``, ``engine.plots``.
 """
 
-from . import functional
+from . import functional, init, optimizers, schedules
+from .gradcheck import check_model_gradients, gradcheck, numerical_gradient
+from .layers import (
+    ELU,
+    AveragePooling2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    LeakyReLU,
+    LogSoftmax,
+    MaxPool2D,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from .losses import BinaryCrossEntropy, CrossEntropy, MeanSquaredError
+from .model import Sequential
+from .optimizers import SGD, Adagrad, Adam, Momentum, Nesterov, RMSProp
+from .training import Callback, History, fit
 
 __version__ = "0.1.0"
-__all__ = ["functional"]
+
+
+def lenet(seed=0, dtype="float32"):
+    """The LeNet of lecture 004 §5 for 28×28×1 digits (60 074 parameters)."""
+    return Sequential(
+        [
+            Conv2D(6, 3, activation="relu"),
+            AveragePooling2D(),
+            Conv2D(16, 3, activation="relu"),
+            AveragePooling2D(),
+            Flatten(),
+            Dense(120, activation="relu"),
+            Dense(84, activation="relu"),
+            Dense(10, activation="softmax"),
+        ],
+        input_shape=(28, 28, 1),
+        seed=seed,
+        dtype=dtype,
+    )

@@ -1,0 +1,75 @@
+"""What every layer has: parameters with their gradients, a forward that
+remembers what its backward needs, and a train/eval mode.
+
+A layer is built once for an input shape (without the batch axis); building
+creates its parameters from a seeded generator and returns the output shape.
+``forward(x)`` returns the output and keeps the inputs it needs;
+``backward(dy)`` fills the gradients of its parameters and returns ∂L/∂x.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(eq=False)
+class Parameter:
+    """A trainable array, its gradient, and whether L2 weight decay applies to it
+    (weights yes; biases never, as the lectures' L2 penalty is over weights only)."""
+
+    name: str
+    value: np.ndarray
+    grad: np.ndarray
+    decay: bool
+
+    @classmethod
+    def create(cls, name, value, decay):
+        return cls(name, value, np.zeros_like(value), decay)
+
+
+class Layer:
+    """Base class. Subclasses set ``kind`` (shown by ``summary()``) and implement
+    ``build``, ``forward`` and ``backward``."""
+
+    kind = "Layer"
+
+    def __init__(self, name: str | None = None):
+        self.name = name
+        self.params: dict[str, Parameter] = {}
+        self.training = True
+        self.input_shape: tuple[int, ...] | None = None
+        self.output_shape: tuple[int, ...] | None = None
+
+    @property
+    def built(self) -> bool:
+        return self.output_shape is not None
+
+    def build(self, input_shape, rng, dtype) -> tuple[int, ...]:
+        """Create parameters for inputs of shape (N,) + input_shape; return the output shape."""
+        self.input_shape = tuple(input_shape)
+        self.output_shape = tuple(self.compute_output_shape(self.input_shape))
+        return self.output_shape
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def forward(self, x):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, dy):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def parameter_count(self) -> int:
+        return sum(p.value.size for p in self.params.values())
+
+    def describe(self) -> str:
+        """The constructor call that builds this layer, for ``summary()``."""
+        return f"{type(self).__name__}()"
+
+    def _saved(self, attribute):
+        value = getattr(self, attribute, None)
+        if value is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return value

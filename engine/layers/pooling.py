@@ -1,0 +1,87 @@
+"""Pooling and reshaping layers (lecture 004 §5): no parameters, only geometry."""
+
+from __future__ import annotations
+
+import math
+
+from .. import functional as F
+from ..functional.pooling import pool_geometry
+from .base import Layer
+
+
+class _Pool2D(Layer):
+    def __init__(self, size=2, stride=None, name=None):
+        super().__init__(name)
+        self.size, self.stride = size, stride
+        pool_geometry((1, 1_000_000, 1_000_000, 1), size, stride)  # validates size and stride now
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.kind} expects NHWC images (N, H, W, C), got (N, {', '.join(map(str, input_shape))})")
+        _, _, (out_h, out_w) = pool_geometry((1,) + tuple(input_shape), self.size, self.stride)
+        return (out_h, out_w, input_shape[2])
+
+    def forward(self, x):
+        self._x = x
+        return self._forward(x, self.size, self.stride)
+
+    def backward(self, dy):
+        return self._backward(dy, self._saved("_x"), self.size, self.stride)
+
+    def describe(self):
+        stride = "" if self.stride is None else f", stride={self.stride}"
+        return f"{type(self).__name__}({self.size}{stride})"
+
+
+class MaxPool2D(_Pool2D):
+    kind = "MaxPool2D"
+    _forward = staticmethod(F.max_pool2d_forward)
+    _backward = staticmethod(F.max_pool2d_backward)
+
+
+class AveragePooling2D(_Pool2D):
+    kind = "AveragePooling2D"
+    _forward = staticmethod(F.avg_pool2d_forward)
+    _backward = staticmethod(F.avg_pool2d_backward)
+
+
+class _GlobalPool2D(Layer):
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.kind} expects NHWC images (N, H, W, C), got (N, {', '.join(map(str, input_shape))})")
+        return (input_shape[2],)
+
+    def forward(self, x):
+        self._x = x
+        return self._forward(x)
+
+    def backward(self, dy):
+        return self._backward(dy, self._saved("_x"))
+
+
+class GlobalAveragePooling2D(_GlobalPool2D):
+    kind = "GlobalAveragePooling2D"
+    _forward = staticmethod(F.global_avg_pool2d_forward)
+    _backward = staticmethod(F.global_avg_pool2d_backward)
+
+
+class GlobalMaxPooling2D(_GlobalPool2D):
+    kind = "GlobalMaxPooling2D"
+    _forward = staticmethod(F.global_max_pool2d_forward)
+    _backward = staticmethod(F.global_max_pool2d_backward)
+
+
+class Flatten(Layer):
+    """(N, d1, d2, ...) -> (N, d1·d2·...)."""
+
+    kind = "Flatten"
+
+    def compute_output_shape(self, input_shape):
+        return (math.prod(input_shape),)
+
+    def forward(self, x):
+        self._shape = x.shape
+        return F.flatten_forward(x)
+
+    def backward(self, dy):
+        return F.flatten_backward(dy, self._saved("_shape"))

@@ -1,0 +1,95 @@
+"""Loss objects for training: ``loss(output, target) -> (value, ∂L/∂output)``.
+
+They wrap ``engine.functional``'s losses and add what training needs: a name,
+and whether accuracy makes sense. ``CrossEntropy`` takes the model's softmax
+*probabilities*; when the model's last step is a softmax, ``Sequential`` fuses
+the two and computes the loss from the logits instead (overflow-safe, and the
+gradient reaching the logits is exactly (softmax − onehot) / N).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import functional as F
+from .functional.losses import _check_labels
+
+
+class Loss:
+    name = "loss"
+    classification = False
+
+    def __call__(self, output, target):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class MeanSquaredError(Loss):
+    """(1/M) Σ (p − t)² over all elements."""
+
+    name = "mse"
+
+    def __call__(self, output, target):
+        return F.mse_loss(output, target)
+
+
+class CrossEntropy(Loss):
+    """−(1/N) Σ_n log p_n[y_n] from probabilities p (N, K) and integer or one-hot labels."""
+
+    name = "cross_entropy"
+    classification = True
+
+    def __call__(self, probabilities, labels):
+        probabilities = np.asarray(probabilities)
+        labels = _check_labels(labels, probabilities.shape[0], probabilities.shape[1])
+        onehot = labels if labels.dtype.kind == "f" else np.eye(probabilities.shape[1], dtype=probabilities.dtype)[labels]
+        tiny = np.finfo(probabilities.dtype).tiny
+        safe = np.maximum(probabilities, tiny)
+        n = probabilities.shape[0]
+        value = -float(np.sum(onehot * np.log(safe))) / n
+        return value, (-onehot / (safe * n)).astype(probabilities.dtype)
+
+    @staticmethod
+    def from_logits(logits, labels):
+        return F.softmax_cross_entropy(logits, labels)
+
+
+class BinaryCrossEntropy(Loss):
+    """Binary cross-entropy averaged over all elements, from probabilities or (``from_logits=True``) logits."""
+
+    name = "binary_cross_entropy"
+    classification = True
+
+    def __init__(self, from_logits: bool = False):
+        self.from_logits = bool(from_logits)
+
+    def __call__(self, output, target):
+        if self.from_logits:
+            return F.binary_cross_entropy_with_logits(output, target)
+        return F.binary_cross_entropy(output, target)
+
+
+LOSSES = {
+    "mse": MeanSquaredError,
+    "cross_entropy": CrossEntropy,
+    "binary_cross_entropy": BinaryCrossEntropy,
+}
+
+
+def get_loss(loss) -> Loss:
+    if isinstance(loss, Loss):
+        return loss
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)} or a Loss object, got {loss!r}")
+    return LOSSES[loss]()
+
+
+def accuracy(output, target, loss: Loss) -> float | None:
+    """Fraction of correct predictions for classification losses, None otherwise."""
+    if not loss.classification:
+        return None
+    if isinstance(loss, BinaryCrossEntropy):
+        threshold = 0.0 if loss.from_logits else 0.5
+        return float(np.mean((output > threshold) == (target > 0.5)))
+    predicted = np.argmax(output, axis=-1)
+    truth = np.argmax(target, axis=-1) if target.ndim == 2 else target
+    return float(np.mean(predicted == truth))

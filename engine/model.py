@@ -1,0 +1,215 @@
+"""``Sequential``: layers applied one after the other, trained by backpropagation.
+
+forward runs the layers in order; backward runs their backward passes in the
+reverse order (the chain rule, lecture 004 §2 "forward–backward propagation").
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from . import validation as check
+from .init import make_rng
+from .layers import Layer, Softmax
+from .layers.linear import _WithActivation
+from .losses import CrossEntropy, accuracy, get_loss
+
+
+def _snake(kind: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", kind).lower()
+
+
+class Sequential:
+    """A stack of layers. ``input_shape`` excludes the batch axis, e.g. (28, 28, 1).
+
+    Parameters are created from ``seed`` in ``dtype`` (float32 for training,
+    float64 for gradient checks) when the input shape is known: at once if
+    ``input_shape`` is given, else at the first forward pass.
+    """
+
+    def __init__(self, layers, input_shape=None, seed=0, dtype=np.float32, name="sequential"):
+        self.layers = list(layers)
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{i}] must be an engine layer, got {type(layer).__name__}")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in check.FLOAT_DTYPES:
+            raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.name = name
+        self.rng = make_rng(seed)
+        self.input_shape = None
+        self.stop_training = False
+        if input_shape is not None:
+            self.build(input_shape)
+
+    # -- construction -----------------------------------------------------------------
+    def build(self, input_shape):
+        shape = tuple(int(d) for d in input_shape)
+        counters: dict[str, int] = {}
+        self.input_shape = shape
+        for layer in self.layers:
+            if layer.name is None:
+                base = _snake(layer.kind)
+                counters[base] = counters.get(base, 0) + 1
+                layer.name = f"{base}_{counters[base]}"
+            shape = layer.build(shape, self.rng, self.dtype)
+        names = [layer.name for layer in self.layers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"layer names must be unique, got {names}")
+        return shape
+
+    @property
+    def output_shape(self):
+        return self.layers[-1].output_shape if self.layers else self.input_shape
+
+    def parameters(self):
+        """Every trainable ``Parameter`` of the model, layer by layer."""
+        return [p for layer in self.layers for p in layer.params.values()]
+
+    def parameter_count(self) -> int:
+        return sum(layer.parameter_count() for layer in self.layers)
+
+    # -- modes ----------------------------------------------------------------------------
+    def train(self):
+        for layer in self.layers:
+            layer.training = True
+        return self
+
+    def eval(self):
+        for layer in self.layers:
+            layer.training = False
+        return self
+
+    # -- forward and backward ------------------------------------------------------------------
+    def _check_input(self, x):
+        x = check.float_array("x", x)
+        if self.input_shape is None:
+            self.build(x.shape[1:])
+        if tuple(x.shape[1:]) != self.input_shape:
+            raise ValueError(f"x must have shape (N, {', '.join(map(str, self.input_shape))}), got {x.shape}")
+        if x.dtype != self.dtype:
+            raise TypeError(
+                f"x has dtype {x.dtype} but the model's parameters are {self.dtype}; "
+                f"convert with x.astype(np.{self.dtype})"
+            )
+        return x
+
+    def forward(self, x):
+        x = self._check_input(x)
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    __call__ = forward
+
+    def backward(self, dy, start=None):
+        """Backpropagate ∂L/∂output through every layer (or from layer index ``start`` down)."""
+        start = len(self.layers) - 1 if start is None else start
+        for layer in reversed(self.layers[: start + 1]):
+            dy = layer.backward(dy)
+        return dy
+
+    def _softmax_head(self):
+        """(softmax layer, backward from its input) when the model ends in a softmax, else None."""
+        last = self.layers[-1]
+        below = len(self.layers) - 2
+        if isinstance(last, Softmax) and len(self.layers) > 1:
+            return last, lambda dz: self.backward(dz, start=below)
+        if isinstance(last, _WithActivation) and isinstance(last.activation, Softmax):
+            return last.activation, lambda dz: self.backward(last.backward_from_preactivation(dz), start=below)
+        return None
+
+    def loss_and_backward(self, x, target, loss):
+        """One forward and backward pass: fills every parameter's gradient and
+        returns (loss value, model output). Softmax followed by cross-entropy is
+        computed from the logits, as one overflow-safe step."""
+        loss = get_loss(loss)
+        output = self.forward(x)
+        head = self._softmax_head() if isinstance(loss, CrossEntropy) else None
+        if head is None:
+            value, grad = loss(output, target)
+            self.backward(grad)
+        else:
+            softmax, backward_from_logits = head
+            value, dz = CrossEntropy.from_logits(softmax.logits(), target)
+            backward_from_logits(dz)
+        return value, output
+
+    # -- inference --------------------------------------------------------------------------
+    def predict(self, x, batch_size=256):
+        """The model's output in evaluation mode, computed batch by batch."""
+        batch_size = check.positive_int("batch_size", batch_size)
+        was_training = [layer.training for layer in self.layers]
+        self.eval()
+        try:
+            outputs = [self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+        finally:
+            for layer, mode in zip(self.layers, was_training):
+                layer.training = mode
+        return np.concatenate(outputs)
+
+    def evaluate(self, x, target, loss, batch_size=256):
+        """(loss, accuracy) on a data set in evaluation mode; accuracy is None for regression."""
+        loss = get_loss(loss)
+        output = self.predict(x, batch_size)
+        value, _ = loss(output, target)
+        return value, accuracy(output, target, loss)
+
+    def fit(self, x, y, loss, optimizer, **options):
+        """Train with minibatches; see ``engine.training.fit`` for the options."""
+        from .training import fit
+
+        return fit(self, x, y, loss, optimizer, **options)
+
+    # -- persistence -------------------------------------------------------------------------
+    def state_dict(self):
+        return {f"{layer.name}.{name}": p.value for layer in self.layers for name, p in layer.params.items()}
+
+    def save(self, path):
+        """Write every parameter to a plain ``.npz`` file, keyed "layer_name.param"."""
+        path = Path(path)
+        np.savez(path, **self.state_dict())
+        return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
+
+    def load(self, path):
+        """Read parameters saved by ``save`` into this (already built) model."""
+        if self.input_shape is None:
+            raise RuntimeError("build the model (give input_shape) before loading weights into it")
+        with np.load(path, allow_pickle=False) as stored:
+            expected = self.state_dict()
+            missing, unexpected = set(expected) - set(stored.files), set(stored.files) - set(expected)
+            if missing or unexpected:
+                raise ValueError(
+                    f"{path} does not match this model: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
+                )
+            for key, target in expected.items():
+                value = stored[key]
+                if value.shape != target.shape:
+                    raise ValueError(f"{path}: {key} has shape {value.shape}, the model expects {target.shape}")
+                target[...] = value
+        return self
+
+    # -- description ---------------------------------------------------------------------------
+    def summary(self, print_fn=print) -> str:
+        """The layer table of Keras' ``model.summary()``: name (type), output shape, parameters."""
+        if self.input_shape is None:
+            raise RuntimeError("the model is not built yet: give input_shape or run a forward pass")
+        rows = [(f"{layer.name} ({layer.kind})", str((None,) + layer.output_shape), str(layer.parameter_count()))
+                for layer in self.layers]
+        header = ("Layer (type)", "Output Shape", "Param #")
+        widths = [max(len(r[i]) for r in rows + [header]) + 3 for i in range(3)]
+        line = "=" * sum(widths)
+
+        def fmt(row):
+            return "".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+
+        total = self.parameter_count()
+        text = "\n".join(
+            [f'Model: "{self.name}"', fmt(header), line, *map(fmt, rows), line,
+             f"Total params: {total}", f"Trainable params: {total}", "Non-trainable params: 0"]
+        )
+        print_fn(text)
+        return text
