@@ -41,7 +41,8 @@ def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> 
             raise ValueError(
                 f"{name} must have {wanted} dimensions, got {value.ndim} (shape {value.shape})"
             )
-    return np.ascontiguousarray(value)
+    # np.ascontiguousarray would turn a 0-d array into shape (1,); copy only when needed.
+    return value if value.flags.c_contiguous else value.copy(order="C")
 
 
 def same_dtype(**arrays: np.ndarray) -> np.dtype:

@@ -106,7 +106,10 @@ def softmax_backward(dy, y, dx):
 
 @njit(parallel=True, cache=True)
 def log_softmax_forward(x, y):
-    """log softmax(z) = z − max z − log Σ e^(z − max z)."""
+    """log softmax(z) = (z − max z) − log Σ e^(z − max z).
+
+    The parentheses matter: with |max z| ≈ 1e30, z − (max z + log Σ) would lose log Σ to rounding.
+    """
     for r in prange(x.shape[0]):
         top = x[r, 0]
         for k in range(1, x.shape[1]):
@@ -114,9 +117,9 @@ def log_softmax_forward(x, y):
         total = 0.0
         for k in range(x.shape[1]):
             total += np.exp(x[r, k] - top)
-        shift = top + np.log(total)
+        log_total = np.log(total)
         for k in range(x.shape[1]):
-            y[r, k] = x[r, k] - shift
+            y[r, k] = (x[r, k] - top) - log_total
 
 
 @njit(parallel=True, cache=True)

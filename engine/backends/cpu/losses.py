@@ -24,8 +24,8 @@ def mean_squared_error(prediction, target, grad):
 def softmax_cross_entropy_labels(logits, labels, grad):
     """L = −(1/N) Σ_n log softmax(z_n)[y_n] from logits and integer labels.
 
-    log softmax is taken as z − max z − log Σ e^(z − max z), so no logit of
-    any finite size overflows. ∂L/∂z_n = (softmax(z_n) − onehot(y_n)) / N.
+    log softmax is taken as (z − max z) − log Σ e^(z − max z), so no logit of
+    any finite size overflows or loses the log-sum to rounding. ∂L/∂z_n = (softmax(z_n) − onehot(y_n)) / N.
     """
     n, k = logits.shape
     total = 0.0
@@ -36,10 +36,10 @@ def softmax_cross_entropy_labels(logits, labels, grad):
         norm = 0.0
         for j in range(k):
             norm += np.exp(logits[r, j] - top)
-        log_norm = top + np.log(norm)
-        total += log_norm - logits[r, labels[r]]
+        log_norm = np.log(norm)
+        total += log_norm - (logits[r, labels[r]] - top)
         for j in range(k):
-            grad[r, j] = np.exp(logits[r, j] - log_norm) / n
+            grad[r, j] = np.exp((logits[r, j] - top) - log_norm) / n
         grad[r, labels[r]] -= 1 / n
     return total / n
 
@@ -61,12 +61,12 @@ def softmax_cross_entropy_targets(logits, targets, grad):
         for j in range(k):
             norm += np.exp(logits[r, j] - top)
             mass += targets[r, j]
-        log_norm = top + np.log(norm)
+        log_norm = np.log(norm)
         row = 0.0
         for j in range(k):
             if targets[r, j] != 0:
-                row += targets[r, j] * (log_norm - logits[r, j])
-            grad[r, j] = (np.exp(logits[r, j] - log_norm) * mass - targets[r, j]) / n
+                row += targets[r, j] * (log_norm - (logits[r, j] - top))
+            grad[r, j] = (np.exp((logits[r, j] - top) - log_norm) * mass - targets[r, j]) / n
         total += row
     return total / n
 

@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Each creates the
+# virtual environment .venv in the checkout on first use and installs the
+# project into it (editable, with the development extras).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench oracle lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m engine.demo --output demo-output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+# PyTorch (CPU build) as a test oracle and benchmark peer; tests skip cleanly without it.
+oracle: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+
+lint: $(STAMP)
+	$(BIN)/ruff check engine tests benchmarks
+
+clean:
+	rm -rf $(VENV) demo-output bench-output
+	find . -name __pycache__ -prune -exec rm -rf {} +
