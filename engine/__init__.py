@@ -9,7 +9,7 @@ Layers of the package, from the bottom up:
 - ``engine.init``, ``engine.gradcheck``, ``engine.datasets``, ``engine.plots``.
 """
 
-from . import functional, init, optimizers, plots, schedules
+from . import functional, init, optimizers, schedules
 from .gradcheck import check_model_gradients, gradcheck, numerical_gradient
 from .layers import (
     ELU,

@@ -74,6 +74,11 @@ def gradcheck(forward, backward, inputs: dict, eps=1e-6, tolerance=1e-6, seed=No
         raise ValueError(f"backward returned {len(grads)} gradients for {len(inputs)} inputs")
     errors = {}
     for (name, value), analytic in zip(inputs.items(), grads):
+        if np.shape(analytic) != value.shape:
+            raise ValueError(
+                f"backward returned a gradient of shape {np.shape(analytic)} for {name!r}, "
+                f"which has shape {value.shape}: a gradient has the shape of its input"
+            )
         numeric = numerical_gradient(lambda: float(np.sum(forward(**inputs) * dy)), value, eps)
         errors[name] = relative_error(analytic, numeric)
     return GradcheckResult(errors, tolerance)
@@ -85,11 +90,12 @@ def check_model_gradients(model, x, target, loss, eps=1e-6, max_entries=20, seed
     if model.dtype != np.float64:
         raise TypeError("check_model_gradients needs a model built with dtype=np.float64")
     model.loss_and_backward(x, target, loss)
+    analytic_grads = {id(p): p.grad.reshape(-1).copy() for p in model.parameters()}
     rng = np.random.default_rng(seed)
     errors = {}
     for layer in model.layers:
         for name, p in layer.params.items():
-            flat, analytic = p.value.reshape(-1), p.grad.reshape(-1).copy()
+            flat, analytic = p.value.reshape(-1), analytic_grads[id(p)]
             picks = rng.choice(flat.size, size=min(max_entries, flat.size), replace=False)
             numeric = np.empty(len(picks))
             for k, i in enumerate(picks):

@@ -185,11 +185,12 @@ class Sequential:
                 raise ValueError(
                     f"{path} does not match this model: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
                 )
-            for key, target in expected.items():
-                value = stored[key]
-                if value.shape != target.shape:
-                    raise ValueError(f"{path}: {key} has shape {value.shape}, the model expects {target.shape}")
-                target[...] = value
+            values = {key: stored[key] for key in expected}
+        for key, value in values.items():  # check everything before changing anything
+            if value.shape != expected[key].shape:
+                raise ValueError(f"{path}: {key} has shape {value.shape}, the model expects {expected[key].shape}")
+        for key, value in values.items():
+            expected[key][...] = value
         return self
 
     # -- description ---------------------------------------------------------------------------

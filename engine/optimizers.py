@@ -17,6 +17,14 @@ from .functional import optim as update
 from .schedules import Schedule
 
 
+def _beta(name, value):
+    return check.real_number(name, value, low=0, high=1, high_open=True)
+
+
+def _eps(value):
+    return check.real_number("eps", value, low=0)
+
+
 class Optimizer:
     def __init__(self, lr, weight_decay=0.0):
         if not isinstance(lr, Schedule):
@@ -60,7 +68,7 @@ class Momentum(Optimizer):
 
     def __init__(self, lr, beta1=0.9, bias_correction=False, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.beta1, self.bias_correction = beta1, bias_correction
+        self.beta1, self.bias_correction = _beta("beta1", beta1), bool(bias_correction)
 
     def update(self, value, grad, state, lr, weight_decay):
         update.momentum_update(value, grad, state["m"], self.t, lr, self.beta1, self.bias_correction, weight_decay)
@@ -73,7 +81,7 @@ class Nesterov(Optimizer):
 
     def __init__(self, lr, beta1=0.9, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.beta1 = beta1
+        self.beta1 = _beta("beta1", beta1)
 
     def update(self, value, grad, state, lr, weight_decay):
         update.nesterov_update(value, grad, state["m"], lr, self.beta1, weight_decay)
@@ -86,7 +94,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, lr=0.01, eps=1e-8, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.eps = eps
+        self.eps = _eps(eps)
 
     def update(self, value, grad, state, lr, weight_decay):
         update.adagrad_update(value, grad, state["s"], lr, self.eps, weight_decay)
@@ -99,7 +107,7 @@ class RMSProp(Optimizer):
 
     def __init__(self, lr=0.001, beta2=0.9, eps=1e-8, bias_correction=False, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.beta2, self.eps, self.bias_correction = beta2, eps, bias_correction
+        self.beta2, self.eps, self.bias_correction = _beta("beta2", beta2), _eps(eps), bool(bias_correction)
 
     def update(self, value, grad, state, lr, weight_decay):
         update.rmsprop_update(value, grad, state["v"], self.t, lr, self.beta2, self.eps, self.bias_correction,
@@ -113,7 +121,7 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1, self.beta2, self.eps = _beta("beta1", beta1), _beta("beta2", beta2), _eps(eps)
 
     def update(self, value, grad, state, lr, weight_decay):
         update.adam_update(value, grad, state["m"], state["v"], self.t, lr, self.beta1, self.beta2, self.eps,

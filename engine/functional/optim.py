@@ -78,7 +78,7 @@ def adagrad_update(param, grad, s, lr, eps=1e-8, weight_decay=0.0):
     return param
 
 
-def rmsprop_update(param, grad, v, t, lr, beta2=0.999, eps=1e-8, bias_correction=False, weight_decay=0.0):
+def rmsprop_update(param, grad, v, t, lr, beta2=0.9, eps=1e-8, bias_correction=False, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
     arrays = _arrays(param, grad, v=v)
     backend_for(param).optim.rmsprop(
