@@ -56,6 +56,7 @@ class Sequential:
                 counters[base] = counters.get(base, 0) + 1
                 layer.name = f"{base}_{counters[base]}"
             shape = layer.build(shape, self.rng, self.dtype)
+            layer.needs_input_grad = layer is not self.layers[0]
         names = [layer.name for layer in self.layers]
         if len(set(names)) != len(names):
             raise ValueError(f"layer names must be unique, got {names}")

@@ -26,6 +26,8 @@ from ..backends import backend_for
 from .scratch import scratch, thread_blocks
 
 PADDING_NAMES = ("valid", "same", "full")
+GROUP_ELEMENTS = 1 << 18  # im2col scratch per thread: 1 MiB of float32, stays in the L2 cache
+TAP_MAJOR_BELOW_CHANNELS = 4  # few channels: copy each input channel along image rows
 
 
 def resolve_padding(padding, input_hw, kernel_hw, stride_hw):
@@ -91,33 +93,47 @@ def _check(x, W, b=None):
     return x, W, b
 
 
+def _im2col_plan(x_shape, w_shape, out_hw):
+    """(blocks, samples per matrix product, tap-major layout?, scratch elements per block)."""
+    blocks = thread_blocks(x_shape[0])
+    per_sample = out_hw[0] * out_hw[1] * w_shape[0] * w_shape[1] * w_shape[2]
+    samples_per_block = -(-x_shape[0] // blocks)
+    group = max(1, min(GROUP_ELEMENTS // per_sample, samples_per_block))
+    return blocks, group, x_shape[3] < TAP_MAJOR_BELOW_CHANNELS, group * per_sample
+
+
 def conv2d_forward(x, W, b, stride=1, padding=0):
     """The convolution of a batch x (N, H, W, C) with kernels W (KH, KW, C, F) plus b (F,)."""
     x, W, b = _check(x, W, b)
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     be = backend_for(x)
-    blocks = thread_blocks(x.shape[0])
+    blocks, group, tap_major, elements = _im2col_plan(x.shape, W.shape, (out_h, out_w))
     y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
-    columns = scratch("conv.im2col", (blocks, out_h * out_w, W.shape[0] * W.shape[1] * W.shape[2]), x.dtype, be)
-    be.conv.forward(x, W, b, sh, sw, top, left, y, columns)
+    columns = scratch("conv.columns", (blocks, elements), x.dtype, be)
+    be.conv.forward(x, W, b, sh, sw, top, left, y, columns, group, tap_major)
     return y
 
 
-def conv2d_backward(dy, x, W, stride=1, padding=0):
-    """Gradients (dx, dW, db) of the convolution, given dy = ∂L/∂y of shape (N, OH, OW, F)."""
+def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True):
+    """Gradients (dx, dW, db) of the convolution, given dy = ∂L/∂y of shape (N, OH, OW, F).
+
+    With ``need_dx=False`` the input gradient is skipped and returned as None
+    (a network's first layer needs none: its input is the data).
+    """
     x, W, _ = _check(x, W)
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     dy = check.float_array("dy", dy, ndim=4)
     check.shape_equal("dy", dy, (x.shape[0], out_h, out_w, W.shape[3]), "the shape of the forward output")
     check.same_dtype(dy=dy, x=x)
     be = backend_for(x)
-    blocks = thread_blocks(x.shape[0])
-    patch = W.shape[0] * W.shape[1] * W.shape[2]
-    dx = be.empty(x.shape, x.dtype)
+    blocks, group, tap_major, elements = _im2col_plan(x.shape, W.shape, (out_h, out_w))
+    taps = W.shape[0] * W.shape[1] * W.shape[2]
+    dx = be.empty(x.shape if need_dx else (1, 1, 1, 1), x.dtype)
     dW = be.empty(W.shape, x.dtype)
     db = be.empty((W.shape[3],), x.dtype)
-    work = scratch("conv.backward", (blocks, 2, out_h * out_w, patch), x.dtype, be)
-    partial_dW = scratch("conv.partial_dW", (blocks, patch, W.shape[3]), x.dtype, be)
+    work = scratch("conv.columns_and_gradient", (blocks, 2, elements), x.dtype, be)
+    partial_dW = scratch("conv.partial_dW", (blocks, taps, W.shape[3]), x.dtype, be)
     partial_db = scratch("conv.partial_db", (blocks, W.shape[3]), x.dtype, be)
-    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial_dW, partial_db)
-    return dx, dW, db
+    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial_dW, partial_db, group, tap_major,
+                     bool(need_dx))
+    return (dx if need_dx else None), dW, db

@@ -39,6 +39,7 @@ class Layer:
         self.name = name
         self.params: dict[str, Parameter] = {}
         self.training = True
+        self.needs_input_grad = True  # False for a model's first layer: its input is the data
         self.input_shape: tuple[int, ...] | None = None
         self.output_shape: tuple[int, ...] | None = None
 

@@ -113,7 +113,8 @@ class Conv2D(_WithActivation):
         return F.conv2d_forward(x, self.params["W"].value, self.params["b"].value, self.stride, self.padding)
 
     def _linear_backward(self, dz, x):
-        return F.conv2d_backward(dz, x, self.params["W"].value, self.stride, self.padding)
+        return F.conv2d_backward(dz, x, self.params["W"].value, self.stride, self.padding,
+                                 need_dx=self.needs_input_grad)
 
     def describe(self):
         k = self.kernel_size[0] if self.kernel_size[0] == self.kernel_size[1] else self.kernel_size

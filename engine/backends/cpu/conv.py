@@ -4,13 +4,23 @@ The lecture's convolution is a cross-correlation (the kernel is not flipped):
 
     y[n, i, j, f] = b[f] + Σ_{u, v, c} x[n, i·s_h + u − p_top, j·s_w + v − p_left, c] · W[u, v, c, f]
 
-with zeros outside the image. Each sample is unrolled into a matrix whose
-row p = (i, j) holds the receptive field of output pixel p in the order
-(u, v, c) — *im2col* — so that the whole convolution of that sample is one
-matrix product with W reshaped to (KH·KW·C, F). Samples are split into one
-block per thread; each block reuses one im2col buffer from ``workspace``
-(blocks, OH·OW, KH·KW·C) for all its samples, so no memory is allocated per
-step and BLAS sees large, cache-friendly products.
+with zeros outside the image. It becomes one matrix product per group of
+samples by *im2col*: the receptive field of every output pixel p = (i, j) is
+copied out as K = KH·KW·C values in the order (u, v, c), so that
+
+    y (pixels, F) = cols (pixels, K) · W₂ (K, F),   W₂ = W reshaped to (K, F).
+
+The columns are stored in one of two layouts, whichever copies faster:
+
+- pixel-major, ``cols[p, tap]``: each (u, v) contributes C consecutive input
+  values, a contiguous copy when there are many channels;
+- tap-major, ``cols[tap, p]``: each tap (u, v, c) is a shifted copy of one
+  input channel, a long run along an image row when there are few channels.
+
+Samples are split into one block per thread (``prange``); each block handles
+``group`` samples per matrix product, so that BLAS sees large products even
+for small images, and reuses its own scratch memory from ``workspace``
+(blocks, group·pixels·K): nothing is allocated per step.
 """
 
 import numpy as np
@@ -18,89 +28,185 @@ from numba import njit, prange
 
 
 @njit(cache=True)
-def im2col(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_w, col):
-    """Fill col[p, (u·KW + v)·C + c] with the receptive field of output pixel p of sample n."""
-    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
-    for p in range(col.shape[0]):
-        i, j = p // out_w, p % out_w
-        for u in range(kh):
-            row = i * stride_h + u - pad_top
-            for v in range(kw):
-                column = j * stride_w + v - pad_left
-                base = (u * kw + v) * channels
-                inside = 0 <= row < height and 0 <= column < width
-                for c in range(channels):
-                    col[p, base + c] = x[n, row, column, c] if inside else 0
+def _valid_range(offset, stride, size, count):
+    """The j in [0, count) with 0 <= j·stride + offset < size, as a half-open range."""
+    first = 0 if offset >= 0 else (-offset + stride - 1) // stride
+    last = (size - 1 - offset) // stride + 1 if size - 1 - offset >= 0 else 0
+    first = min(first, count)
+    return first, max(min(last, count), first)
 
 
 @njit(cache=True)
-def col2im_add(dcol, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_w, dx):
-    """The adjoint of im2col: add each entry of dcol back to the pixel it was copied from."""
-    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
-    for p in range(dcol.shape[0]):
-        i, j = p // out_w, p % out_w
-        for u in range(kh):
-            row = i * stride_h + u - pad_top
-            if 0 <= row < height:
+def im2col_pixels(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols, row0):
+    """cols[row0 + p, (u·KW + v)·C + c] = x[n, i·s_h + u − p_top, j·s_w + v − p_left, c], 0 outside."""
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    for i in range(out_h):
+        for j in range(out_w):
+            target = cols[row0 + i * out_w + j]
+            for u in range(kh):
+                row = i * stride_h + u - pad_top
                 for v in range(kw):
                     column = j * stride_w + v - pad_left
-                    if 0 <= column < width:
-                        base = (u * kw + v) * channels
+                    base = (u * kw + v) * channels
+                    if 0 <= row < height and 0 <= column < width:
                         for c in range(channels):
-                            dx[n, row, column, c] += dcol[p, base + c]
+                            target[base + c] = x[n, row, column, c]
+                    else:
+                        target[base : base + channels] = 0
+
+
+@njit(cache=True)
+def im2col_taps(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols, col0):
+    """cols[(u·KW + v)·C + c, col0 + p]: the same values as ``im2col_pixels``, transposed."""
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    for u in range(kh):
+        for v in range(kw):
+            j0, j1 = _valid_range(v - pad_left, stride_w, width, out_w)
+            for c in range(channels):
+                tap = cols[(u * kw + v) * channels + c]
+                for i in range(out_h):
+                    row = i * stride_h + u - pad_top
+                    segment = tap[col0 + i * out_w : col0 + (i + 1) * out_w]
+                    if row < 0 or row >= height:
+                        segment[:] = 0
+                        continue
+                    segment[:j0] = 0
+                    segment[j1:] = 0
+                    source = x[n, row, :, c]
+                    for j in range(j0, j1):
+                        segment[j] = source[j * stride_w + v - pad_left]
+
+
+@njit(cache=True)
+def col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx, row0):
+    """The adjoint of ``im2col_pixels``: add each entry back onto the pixel it was copied from."""
+    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+    for i in range(out_h):
+        for j in range(out_w):
+            source = dcols[row0 + i * out_w + j]
+            for u in range(kh):
+                row = i * stride_h + u - pad_top
+                if 0 <= row < height:
+                    for v in range(kw):
+                        column = j * stride_w + v - pad_left
+                        if 0 <= column < width:
+                            base = (u * kw + v) * channels
+                            for c in range(channels):
+                                dx[n, row, column, c] += source[base + c]
+
+
+@njit(cache=True)
+def col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx, col0):
+    """The adjoint of ``im2col_taps``."""
+    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+    for u in range(kh):
+        for v in range(kw):
+            j0, j1 = _valid_range(v - pad_left, stride_w, width, out_w)
+            for c in range(channels):
+                tap = dcols[(u * kw + v) * channels + c]
+                for i in range(out_h):
+                    row = i * stride_h + u - pad_top
+                    if 0 <= row < height:
+                        target = dx[n, row, :, c]
+                        for j in range(j0, j1):
+                            target[j * stride_w + v - pad_left] += tap[col0 + i * out_w + j]
+
+
+@njit(cache=True)
+def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, buffer, tap_major):
+    """im2col of samples n0..n1-1 into one matrix carved from the flat ``buffer``."""
+    taps, pixels = kh * kw * x.shape[3], (n1 - n0) * out_h * out_w
+    if tap_major:
+        cols = buffer[: taps * pixels].reshape(taps, pixels)
+        for n in range(n0, n1):
+            im2col_taps(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols,
+                        (n - n0) * out_h * out_w)
+    else:
+        cols = buffer[: taps * pixels].reshape(pixels, taps)
+        for n in range(n0, n1):
+            im2col_pixels(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols,
+                          (n - n0) * out_h * out_w)
+    return cols
 
 
 @njit(parallel=True, cache=True)
-def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace):
+def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major):
     """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated."""
-    n_samples, out_w, filters = x.shape[0], y.shape[2], W.shape[3]
+    n_samples, out_h, out_w, filters = x.shape[0], y.shape[1], y.shape[2], W.shape[3]
     kh, kw = W.shape[0], W.shape[1]
     weights = W.reshape(kh * kw * W.shape[2], filters)
+    outputs = y.reshape(n_samples * out_h * out_w, filters)
     blocks = workspace.shape[0]
     for blk in prange(blocks):
-        col = workspace[blk]
-        for n in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks):
-            im2col(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_w, col)
-            out = y[n].reshape(col.shape[0], filters)
-            np.dot(col, weights, out)
+        for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
+            n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
+            cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
+                           workspace[blk], tap_major)
+            out = outputs[n0 * out_h * out_w : n1 * out_h * out_w]
+            if tap_major:
+                np.dot(cols.T, weights, out)
+            else:
+                np.dot(cols, weights, out)
             for p in range(out.shape[0]):
                 for f in range(filters):
                     out[p, f] += b[f]
 
 
 @njit(parallel=True, cache=True)
-def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial_dW, partial_db):
-    """Gradients of the convolution for a batch, all three in one pass over the samples.
+def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial_dW, partial_db,
+             group, tap_major, need_dx):
+    """All three gradients of the convolution in one pass over the samples:
 
-    ∂L/∂W = Σ_n col_nᵀ ∂L/∂y_n,  ∂L/∂b = Σ_{n,i,j} ∂L/∂y,  ∂L/∂x_n = col2im(∂L/∂y_n Wᵀ).
-    Each thread block accumulates its own partial ∂L/∂W and ∂L/∂b; they are
-    added at the end. ``workspace`` is (blocks, 2, OH·OW, KH·KW·C): one im2col
-    buffer and one buffer for ∂L/∂col per block.
+    ∂L/∂W₂ = colsᵀ ∂L/∂y,  ∂L/∂b = Σ_pixels ∂L/∂y,  ∂L/∂x = col2im(∂L/∂y W₂ᵀ).
+
+    ``workspace`` is (blocks, 2, group·pixels·K): the columns of a group and
+    their gradient. Each block sums its own ∂L/∂W and ∂L/∂b into
+    ``partial_dW`` and ``partial_db``; the blocks are added at the end.
+    ``need_dx=False`` skips ∂L/∂x (the first layer of a network needs none).
     """
-    n_samples, out_w, filters = x.shape[0], dy.shape[2], W.shape[3]
-    kh, kw = W.shape[0], W.shape[1]
-    weights = W.reshape(kh * kw * W.shape[2], filters)
+    n_samples, out_h, out_w, filters = x.shape[0], dy.shape[1], dy.shape[2], W.shape[3]
+    kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
+    weights = W.reshape(taps, filters)
+    upstreams = dy.reshape(n_samples * out_h * out_w, filters)
     blocks = workspace.shape[0]
-    dx[:] = 0
     for blk in prange(blocks):
-        col, dcol = workspace[blk, 0], workspace[blk, 1]
         grad_w, grad_b = partial_dW[blk], partial_db[blk]
         grad_w[:, :] = 0
         grad_b[:] = 0
         step = np.empty_like(grad_w)
-        for n in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks):
-            upstream = dy[n].reshape(col.shape[0], filters)
-            im2col(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_w, col)
-            np.dot(col.T, upstream, step)
+        for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
+            n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
+            pixels = (n1 - n0) * out_h * out_w
+            upstream = upstreams[n0 * out_h * out_w : n1 * out_h * out_w]
+            cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
+                           workspace[blk, 0], tap_major)
+            if tap_major:
+                np.dot(cols, upstream, step)
+            else:
+                np.dot(cols.T, upstream, step)
             grad_w += step
-            for p in range(upstream.shape[0]):
+            for p in range(pixels):
                 for f in range(filters):
                     grad_b[f] += upstream[p, f]
-            np.dot(upstream, weights.T, dcol)
-            col2im_add(dcol, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_w, dx)
-    dW4 = dW.reshape(weights.shape)
-    dW4[:, :] = partial_dW[0]
+            if not need_dx:
+                continue
+            for n in range(n0, n1):
+                dx[n] = 0
+            if tap_major:
+                dcols = workspace[blk, 1][: taps * pixels].reshape(taps, pixels)
+                np.dot(weights, upstream.T, dcols)
+                for n in range(n0, n1):
+                    col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
+                                (n - n0) * out_h * out_w)
+            else:
+                dcols = workspace[blk, 1][: taps * pixels].reshape(pixels, taps)
+                np.dot(upstream, weights.T, dcols)
+                for n in range(n0, n1):
+                    col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
+                                  (n - n0) * out_h * out_w)
+    dW2 = dW.reshape(weights.shape)
+    dW2[:, :] = partial_dW[0]
     db[:] = partial_db[0]
     for blk in range(1, blocks):
-        dW4 += partial_dW[blk]
+        dW2 += partial_dW[blk]
         db += partial_db[blk]
