@@ -96,7 +96,7 @@ def _check(x, W, b=None):
 def _im2col_plan(x_shape, w_shape, out_hw):
     """(blocks, samples per matrix product, tap-major layout?, scratch elements per block)."""
     blocks = thread_blocks(x_shape[0])
-    per_sample = out_hw[0] * out_hw[1] * w_shape[0] * w_shape[1] * w_shape[2]
+    per_sample = out_hw[0] * out_hw[1] * (w_shape[0] * w_shape[1] * w_shape[2] + 1)  # + the bias tap
     samples_per_block = -(-x_shape[0] // blocks)
     group = max(1, min(GROUP_ELEMENTS // per_sample, samples_per_block))
     return blocks, group, x_shape[3] < TAP_MAJOR_BELOW_CHANNELS, group * per_sample
@@ -132,8 +132,6 @@ def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True):
     dW = be.empty(W.shape, x.dtype)
     db = be.empty((W.shape[3],), x.dtype)
     work = scratch("conv.columns_and_gradient", (blocks, 2, elements), x.dtype, be)
-    partial_dW = scratch("conv.partial_dW", (blocks, taps, W.shape[3]), x.dtype, be)
-    partial_db = scratch("conv.partial_db", (blocks, W.shape[3]), x.dtype, be)
-    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial_dW, partial_db, group, tap_major,
-                     bool(need_dx))
+    partial = scratch("conv.partial_gradients", (blocks, taps + 1, W.shape[3]), x.dtype, be)
+    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial, group, tap_major, bool(need_dx))
     return (dx if need_dx else None), dW, db

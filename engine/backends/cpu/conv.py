@@ -17,6 +17,11 @@ The columns are stored in one of two layouts, whichever copies faster:
 - tap-major, ``cols[tap, p]``: each tap (u, v, c) is a shifted copy of one
   input channel, a long run along an image row when there are few channels.
 
+The bias rides along in the same products (the "bias trick"): ``cols`` gets one
+more tap that is always 1 and W₂ one more row that is b, so the forward
+product adds b and the weight-gradient product yields Σ ∂L/∂y = ∂L/∂b as its
+last row.
+
 Samples are split into one block per thread (``prange``); each block handles
 ``group`` samples per matrix product, so that BLAS sees large products even
 for small images, and reuses its own scratch memory from ``workspace``
@@ -38,19 +43,23 @@ def _valid_range(offset, stride, size, count):
 
 @njit(cache=True)
 def im2col_pixels(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols, row0):
-    """cols[row0 + p, (u·KW + v)·C + c] = x[n, i·s_h + u − p_top, j·s_w + v − p_left, c], 0 outside."""
+    """cols[row0 + p, (u·KW + v)·C + c] = x[n, i·s_h + u − p_top, j·s_w + v − p_left, c], 0 outside;
+    the last column, the bias tap, is 1."""
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
     for i in range(out_h):
-        for j in range(out_w):
-            target = cols[row0 + i * out_w + j]
-            for u in range(kh):
-                row = i * stride_h + u - pad_top
+        for u in range(kh):
+            row = i * stride_h + u - pad_top
+            inside_rows = 0 <= row < height
+            source = x[n, max(0, min(row, height - 1))]
+            for j in range(out_w):
+                target = cols[row0 + i * out_w + j]
+                target[kh * kw * channels] = 1
                 for v in range(kw):
                     column = j * stride_w + v - pad_left
                     base = (u * kw + v) * channels
-                    if 0 <= row < height and 0 <= column < width:
+                    if inside_rows and 0 <= column < width:
                         for c in range(channels):
-                            target[base + c] = x[n, row, column, c]
+                            target[base + c] = source[column, c]
                     else:
                         target[base : base + channels] = 0
 
@@ -59,6 +68,7 @@ def im2col_pixels(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, ou
 def im2col_taps(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols, col0):
     """cols[(u·KW + v)·C + c, col0 + p]: the same values as ``im2col_pixels``, transposed."""
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    cols[kh * kw * channels, col0 : col0 + out_h * out_w] = 1
     for u in range(kh):
         for v in range(kw):
             j0, j1 = _valid_range(v - pad_left, stride_w, width, out_w)
@@ -82,17 +92,19 @@ def col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h
     """The adjoint of ``im2col_pixels``: add each entry back onto the pixel it was copied from."""
     height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
     for i in range(out_h):
-        for j in range(out_w):
-            source = dcols[row0 + i * out_w + j]
-            for u in range(kh):
-                row = i * stride_h + u - pad_top
-                if 0 <= row < height:
-                    for v in range(kw):
-                        column = j * stride_w + v - pad_left
-                        if 0 <= column < width:
-                            base = (u * kw + v) * channels
-                            for c in range(channels):
-                                dx[n, row, column, c] += source[base + c]
+        for u in range(kh):
+            row = i * stride_h + u - pad_top
+            if row < 0 or row >= height:
+                continue
+            target = dx[n, row]
+            for j in range(out_w):
+                source = dcols[row0 + i * out_w + j]
+                for v in range(kw):
+                    column = j * stride_w + v - pad_left
+                    if 0 <= column < width:
+                        base = (u * kw + v) * channels
+                        for c in range(channels):
+                            target[column, c] += source[base + c]
 
 
 @njit(cache=True)
@@ -114,8 +126,8 @@ def col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, 
 
 @njit(cache=True)
 def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, buffer, tap_major):
-    """im2col of samples n0..n1-1 into one matrix carved from the flat ``buffer``."""
-    taps, pixels = kh * kw * x.shape[3], (n1 - n0) * out_h * out_w
+    """im2col of samples n0..n1-1, plus the bias tap, into one matrix carved from the flat ``buffer``."""
+    taps, pixels = kh * kw * x.shape[3] + 1, (n1 - n0) * out_h * out_w
     if tap_major:
         cols = buffer[: taps * pixels].reshape(taps, pixels)
         for n in range(n0, n1):
@@ -133,8 +145,10 @@ def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out
 def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major):
     """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated."""
     n_samples, out_h, out_w, filters = x.shape[0], y.shape[1], y.shape[2], W.shape[3]
-    kh, kw = W.shape[0], W.shape[1]
-    weights = W.reshape(kh * kw * W.shape[2], filters)
+    kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
+    weights = np.empty((taps + 1, filters), dtype=W.dtype)  # W₂ with b as its last row
+    weights[:taps] = W.reshape(taps, filters)
+    weights[taps] = b
     outputs = y.reshape(n_samples * out_h * out_w, filters)
     blocks = workspace.shape[0]
     for blk in prange(blocks):
@@ -147,21 +161,18 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group,
                 np.dot(cols.T, weights, out)
             else:
                 np.dot(cols, weights, out)
-            for p in range(out.shape[0]):
-                for f in range(filters):
-                    out[p, f] += b[f]
 
 
 @njit(parallel=True, cache=True)
-def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial_dW, partial_db,
-             group, tap_major, need_dx):
+def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial, group, tap_major,
+             need_dx):
     """All three gradients of the convolution in one pass over the samples:
 
-    ∂L/∂W₂ = colsᵀ ∂L/∂y,  ∂L/∂b = Σ_pixels ∂L/∂y,  ∂L/∂x = col2im(∂L/∂y W₂ᵀ).
+    [∂L/∂W₂; ∂L/∂b] = colsᵀ ∂L/∂y (the bias tap gives ∂L/∂b),  ∂L/∂x = col2im(∂L/∂y W₂ᵀ).
 
-    ``workspace`` is (blocks, 2, group·pixels·K): the columns of a group and
-    their gradient. Each block sums its own ∂L/∂W and ∂L/∂b into
-    ``partial_dW`` and ``partial_db``; the blocks are added at the end.
+    ``workspace`` is (blocks, 2, group·pixels·(K + 1)): the columns of a group
+    and their gradient. Each block sums its own [∂L/∂W₂; ∂L/∂b] into
+    ``partial`` (blocks, K + 1, F); the blocks are added at the end.
     ``need_dx=False`` skips ∂L/∂x (the first layer of a network needs none).
     """
     n_samples, out_h, out_w, filters = x.shape[0], dy.shape[1], dy.shape[2], W.shape[3]
@@ -170,10 +181,9 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
     upstreams = dy.reshape(n_samples * out_h * out_w, filters)
     blocks = workspace.shape[0]
     for blk in prange(blocks):
-        grad_w, grad_b = partial_dW[blk], partial_db[blk]
-        grad_w[:, :] = 0
-        grad_b[:] = 0
-        step = np.empty_like(grad_w)
+        grad = partial[blk]
+        grad[:, :] = 0
+        step = np.empty_like(grad)
         for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             pixels = (n1 - n0) * out_h * out_w
@@ -184,10 +194,7 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
                 np.dot(cols, upstream, step)
             else:
                 np.dot(cols.T, upstream, step)
-            grad_w += step
-            for p in range(pixels):
-                for f in range(filters):
-                    grad_b[f] += upstream[p, f]
+            grad += step
             if not need_dx:
                 continue
             for n in range(n0, n1):
@@ -204,9 +211,8 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
                 for n in range(n0, n1):
                     col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
                                   (n - n0) * out_h * out_w)
-    dW2 = dW.reshape(weights.shape)
-    dW2[:, :] = partial_dW[0]
-    db[:] = partial_db[0]
+    total = partial[0].copy()
     for blk in range(1, blocks):
-        dW2 += partial_dW[blk]
-        db += partial_db[blk]
+        total += partial[blk]
+    dW.reshape(weights.shape)[:, :] = total[:taps]
+    db[:] = total[taps]

@@ -5,7 +5,14 @@ Windows of ``size`` move by ``stride``; windows that do not fit are dropped
 window in row-major order; average pooling spreads it evenly.
 """
 
+import numpy as np
 from numba import njit, prange
+
+
+@njit(cache=True)
+def _wins(value, best):
+    """Whether ``value`` replaces ``best`` as the maximum: larger, or a NaN (which then stays, as in numpy)."""
+    return not value <= best and best == best
 
 
 @njit(parallel=True, cache=True)
@@ -13,34 +20,37 @@ def max_forward(x, size_h, size_w, stride_h, stride_w, y):
     for n in prange(x.shape[0]):
         for i in range(y.shape[1]):
             for j in range(y.shape[2]):
-                r0, c0 = i * stride_h, j * stride_w
-                for c in range(x.shape[3]):
-                    best = x[n, r0, c0, c]
-                    for u in range(size_h):
-                        for v in range(size_w):
-                            value = x[n, r0 + u, c0 + v, c]
-                            # "not value <= best" is also true for a NaN, which then wins, as in numpy.
-                            if not value <= best and best == best:
-                                best = value
-                    y[n, i, j, c] = best
+                best = y[n, i, j]
+                best[:] = x[n, i * stride_h, j * stride_w]
+                for u in range(size_h):
+                    for v in range(size_w):
+                        window = x[n, i * stride_h + u, j * stride_w + v]
+                        for c in range(best.size):
+                            best[c] = window[c] if _wins(window[c], best[c]) else best[c]
 
 
 @njit(parallel=True, cache=True)
 def max_backward(dy, x, size_h, size_w, stride_h, stride_w, dx):
-    """Route each ∂L/∂y to the first maximum of its window (recomputed from x)."""
+    """Route each ∂L/∂y to the first maximum of its window (recomputed from x), row-major order."""
+    channels = x.shape[3]
     for n in prange(x.shape[0]):
         dx[n] = 0
+        best = np.empty(channels, dtype=x.dtype)
+        where = np.empty(channels, dtype=np.int64)  # u · size_w + v of the maximum, per channel
         for i in range(dy.shape[1]):
             for j in range(dy.shape[2]):
-                r0, c0 = i * stride_h, j * stride_w
-                for c in range(x.shape[3]):
-                    best, best_u, best_v = x[n, r0, c0, c], 0, 0
-                    for u in range(size_h):
-                        for v in range(size_w):
-                            value = x[n, r0 + u, c0 + v, c]
-                            if not value <= best and best == best:
-                                best, best_u, best_v = value, u, v
-                    dx[n, r0 + best_u, c0 + best_v, c] += dy[n, i, j, c]
+                best[:] = x[n, i * stride_h, j * stride_w]
+                where[:] = 0
+                for u in range(size_h):
+                    for v in range(size_w):
+                        window = x[n, i * stride_h + u, j * stride_w + v]
+                        for c in range(channels):
+                            wins = _wins(window[c], best[c])
+                            best[c] = window[c] if wins else best[c]
+                            where[c] = u * size_w + v if wins else where[c]
+                for c in range(channels):
+                    u, v = where[c] // size_w, where[c] % size_w
+                    dx[n, i * stride_h + u, j * stride_w + v, c] += dy[n, i, j, c]
 
 
 @njit(parallel=True, cache=True)
@@ -49,15 +59,15 @@ def average_forward(x, size_h, size_w, stride_h, stride_w, y):
     for n in prange(x.shape[0]):
         for i in range(y.shape[1]):
             for j in range(y.shape[2]):
-                r0, c0 = i * stride_h, j * stride_w
-                for c in range(x.shape[3]):
-                    y[n, i, j, c] = 0
+                mean = y[n, i, j]
+                mean[:] = 0
                 for u in range(size_h):
                     for v in range(size_w):
-                        for c in range(x.shape[3]):
-                            y[n, i, j, c] += x[n, r0 + u, c0 + v, c]
-                for c in range(x.shape[3]):
-                    y[n, i, j, c] *= scale
+                        window = x[n, i * stride_h + u, j * stride_w + v]
+                        for c in range(mean.size):
+                            mean[c] += window[c]
+                for c in range(mean.size):
+                    mean[c] *= scale
 
 
 @njit(parallel=True, cache=True)
@@ -68,11 +78,12 @@ def average_backward(dy, size_h, size_w, stride_h, stride_w, dx):
         dx[n] = 0
         for i in range(dy.shape[1]):
             for j in range(dy.shape[2]):
-                r0, c0 = i * stride_h, j * stride_w
+                share = dy[n, i, j]
                 for u in range(size_h):
                     for v in range(size_w):
-                        for c in range(dx.shape[3]):
-                            dx[n, r0 + u, c0 + v, c] += dy[n, i, j, c] * scale
+                        target = dx[n, i * stride_h + u, j * stride_w + v]
+                        for c in range(share.size):
+                            target[c] += share[c] * scale
 
 
 @njit(parallel=True, cache=True)
@@ -107,7 +118,7 @@ def global_max_forward(x, y):
         for h in range(x.shape[1]):
             for w in range(x.shape[2]):
                 for c in range(x.shape[3]):
-                    if not x[n, h, w, c] <= y[n, c] and y[n, c] == y[n, c]:
+                    if _wins(x[n, h, w, c], y[n, c]):
                         y[n, c] = x[n, h, w, c]
 
 
@@ -120,6 +131,6 @@ def global_max_backward(dy, x, dx):
             best, best_h, best_w = x[n, 0, 0, c], 0, 0
             for h in range(x.shape[1]):
                 for w in range(x.shape[2]):
-                    if not x[n, h, w, c] <= best and best == best:
+                    if _wins(x[n, h, w, c], best):
                         best, best_h, best_w = x[n, h, w, c], h, w
             dx[n, best_h, best_w, c] = dy[n, c]
