@@ -33,6 +33,13 @@ from .optimizers import SGD, Adagrad, Adam, Momentum, Nesterov, RMSProp
 from .training import Callback, History, fit
 
 __version__ = "0.1.0"
+__all__ = [
+    "functional", "init", "optimizers", "schedules", "check_model_gradients", "gradcheck", "numerical_gradient",
+    "ELU", "AveragePooling2D", "Conv2D", "Dense", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
+    "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "BinaryCrossEntropy",
+    "CrossEntropy", "MeanSquaredError", "Sequential", "SGD", "Adagrad", "Adam", "Momentum", "Nesterov", "RMSProp",
+    "Callback", "History", "fit", "lenet",
+]
 
 
 def lenet(seed=0, dtype="float32"):

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Adam, lenet
-from . import plots
+from . import Adam, lenet, plots
 from .datasets import load_digits
 
 TARGET_ACCURACY = 0.95

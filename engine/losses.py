@@ -41,7 +41,8 @@ class CrossEntropy(Loss):
     def __call__(self, probabilities, labels):
         probabilities = np.asarray(probabilities)
         labels = _check_labels(labels, probabilities.shape[0], probabilities.shape[1])
-        onehot = labels if labels.dtype.kind == "f" else np.eye(probabilities.shape[1], dtype=probabilities.dtype)[labels]
+        classes = probabilities.shape[1]
+        onehot = labels if labels.dtype.kind == "f" else np.eye(classes, dtype=probabilities.dtype)[labels]
         tiny = np.finfo(probabilities.dtype).tiny
         safe = np.maximum(probabilities, tiny)
         n = probabilities.shape[0]

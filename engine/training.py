@@ -27,7 +27,8 @@ def minibatches(n: int, batch_size: int, rng):
 
 
 class History:
-    """Per-epoch metrics: ``history["loss"]``, ``["accuracy"]``, ``["val_loss"]``, ``["val_accuracy"]``, ``["seconds"]``."""
+    """Per-epoch metrics: ``history["loss"]``, ``["accuracy"]``, ``["val_loss"]``,
+    ``["val_accuracy"]`` and ``["seconds"]``, one entry per epoch."""
 
     def __init__(self):
         self.metrics: dict[str, list] = {}

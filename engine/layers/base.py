@@ -69,6 +69,12 @@ class Layer:
         """The constructor call that builds this layer, for ``summary()``."""
         return f"{type(self).__name__}()"
 
+    def _require_images(self, input_shape):
+        """Raise unless the layer's input is NHWC images, i.e. (H, W, C) without the batch axis."""
+        if len(input_shape) != 3:
+            shown = ", ".join(map(str, input_shape))
+            raise ValueError(f"{self.kind} expects NHWC images (N, H, W, C), got (N, {shown})")
+
     def _saved(self, attribute):
         value = getattr(self, attribute, None)
         if value is None:

@@ -98,8 +98,7 @@ class Conv2D(_WithActivation):
         self.padding = padding
 
     def compute_output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(f"Conv2D expects NHWC images (N, H, W, C), got (N, {', '.join(map(str, input_shape))})")
+        self._require_images(input_shape)
         kernel_shape = self.kernel_size + (input_shape[2], self.filters)
         _, _, (out_h, out_w) = conv2d_geometry((1,) + tuple(input_shape), kernel_shape, self.stride, self.padding)
         return (out_h, out_w, self.filters)

@@ -16,8 +16,7 @@ class _Pool2D(Layer):
         pool_geometry((1, 1_000_000, 1_000_000, 1), size, stride)  # validates size and stride now
 
     def compute_output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(f"{self.kind} expects NHWC images (N, H, W, C), got (N, {', '.join(map(str, input_shape))})")
+        self._require_images(input_shape)
         _, _, (out_h, out_w) = pool_geometry((1,) + tuple(input_shape), self.size, self.stride)
         return (out_h, out_w, input_shape[2])
 
@@ -47,8 +46,7 @@ class AveragePooling2D(_Pool2D):
 
 class _GlobalPool2D(Layer):
     def compute_output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(f"{self.kind} expects NHWC images (N, H, W, C), got (N, {', '.join(map(str, input_shape))})")
+        self._require_images(input_shape)
         return (input_shape[2],)
 
     def forward(self, x):
