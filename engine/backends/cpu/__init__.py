@@ -11,15 +11,17 @@ inside Numba's parallel loop. If BLAS also started its own threads, two pools
 would fight over the two cores of a small machine and make a convolution tens
 of times slower than its parts. So importing this backend limits the BLAS
 libraries of this process to one thread; Numba's threads are the only pool.
+It also lets the process keep freed memory for reuse (see ``memory``).
 """
 
 import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS that np.dot inside @njit calls)
 from threadpoolctl import threadpool_limits
 
 from . import activations, conv, dense, losses, optim, pooling
-from .memory import empty, zeros
+from .memory import empty, keep_freed_memory, zeros
 
 # threadpoolctl only sees libraries already loaded, hence the import above.
 threadpool_limits(limits=1, user_api="blas")
+keep_freed_memory()
 
 __all__ = ["activations", "conv", "dense", "losses", "optim", "pooling", "empty", "zeros"]
