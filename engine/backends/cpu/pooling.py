@@ -17,16 +17,18 @@ def _wins(value, best):
 
 @njit(parallel=True, cache=True)
 def max_forward(x, size_h, size_w, stride_h, stride_w, y):
+    channels = x.shape[3]
     for n in prange(x.shape[0]):
         for i in range(y.shape[1]):
             for j in range(y.shape[2]):
-                best = y[n, i, j]
-                best[:] = x[n, i * stride_h, j * stride_w]
+                for c in range(channels):
+                    y[n, i, j, c] = x[n, i * stride_h, j * stride_w, c]
                 for u in range(size_h):
                     for v in range(size_w):
-                        window = x[n, i * stride_h + u, j * stride_w + v]
-                        for c in range(best.size):
-                            best[c] = window[c] if _wins(window[c], best[c]) else best[c]
+                        r, q = i * stride_h + u, j * stride_w + v
+                        for c in range(channels):
+                            if _wins(x[n, r, q, c], y[n, i, j, c]):
+                                y[n, i, j, c] = x[n, r, q, c]
 
 
 @njit(parallel=True, cache=True)
@@ -39,51 +41,53 @@ def max_backward(dy, x, size_h, size_w, stride_h, stride_w, dx):
         where = np.empty(channels, dtype=np.int64)  # u · size_w + v of the maximum, per channel
         for i in range(dy.shape[1]):
             for j in range(dy.shape[2]):
-                best[:] = x[n, i * stride_h, j * stride_w]
-                where[:] = 0
+                for c in range(channels):
+                    best[c] = x[n, i * stride_h, j * stride_w, c]
+                    where[c] = 0
                 for u in range(size_h):
                     for v in range(size_w):
-                        window = x[n, i * stride_h + u, j * stride_w + v]
+                        r, q = i * stride_h + u, j * stride_w + v
                         for c in range(channels):
-                            wins = _wins(window[c], best[c])
-                            best[c] = window[c] if wins else best[c]
-                            where[c] = u * size_w + v if wins else where[c]
+                            if _wins(x[n, r, q, c], best[c]):
+                                best[c] = x[n, r, q, c]
+                                where[c] = u * size_w + v
                 for c in range(channels):
-                    u, v = where[c] // size_w, where[c] % size_w
-                    dx[n, i * stride_h + u, j * stride_w + v, c] += dy[n, i, j, c]
+                    r, q = i * stride_h + where[c] // size_w, j * stride_w + where[c] % size_w
+                    dx[n, r, q, c] += dy[n, i, j, c]
 
 
 @njit(parallel=True, cache=True)
 def average_forward(x, size_h, size_w, stride_h, stride_w, y):
     scale = 1.0 / (size_h * size_w)
+    channels = x.shape[3]
     for n in prange(x.shape[0]):
         for i in range(y.shape[1]):
             for j in range(y.shape[2]):
-                mean = y[n, i, j]
-                mean[:] = 0
+                for c in range(channels):
+                    y[n, i, j, c] = 0
                 for u in range(size_h):
                     for v in range(size_w):
-                        window = x[n, i * stride_h + u, j * stride_w + v]
-                        for c in range(mean.size):
-                            mean[c] += window[c]
-                for c in range(mean.size):
-                    mean[c] *= scale
+                        r, q = i * stride_h + u, j * stride_w + v
+                        for c in range(channels):
+                            y[n, i, j, c] += x[n, r, q, c]
+                for c in range(channels):
+                    y[n, i, j, c] *= scale
 
 
 @njit(parallel=True, cache=True)
 def average_backward(dy, size_h, size_w, stride_h, stride_w, dx):
     """Each input pixel receives ∂L/∂y / (size_h · size_w) from every window it is in."""
     scale = 1.0 / (size_h * size_w)
+    channels = dx.shape[3]
     for n in prange(dx.shape[0]):
         dx[n] = 0
         for i in range(dy.shape[1]):
             for j in range(dy.shape[2]):
-                share = dy[n, i, j]
                 for u in range(size_h):
                     for v in range(size_w):
-                        target = dx[n, i * stride_h + u, j * stride_w + v]
-                        for c in range(share.size):
-                            target[c] += share[c] * scale
+                        r, q = i * stride_h + u, j * stride_w + v
+                        for c in range(channels):
+                            dx[n, r, q, c] += dy[n, i, j, c] * scale
 
 
 @njit(parallel=True, cache=True)
