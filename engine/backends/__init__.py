@@ -15,6 +15,7 @@ backend (``numba.cuda`` kernels over device arrays) registers itself under
 
 from __future__ import annotations
 
+import functools
 import importlib
 from types import ModuleType
 
@@ -24,6 +25,7 @@ _REGISTRY: dict[str, str] = {
 }
 
 
+@functools.cache
 def get_backend(name: str) -> ModuleType:
     """Return the backend called ``name`` (``"cpu"`` or ``"cuda"``)."""
     if name not in _REGISTRY:
