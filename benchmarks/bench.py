@@ -1,13 +1,18 @@
 """``make bench``: the CPU engine against PyTorch on the CPU, measured in the same run.
 
-Both use the same two threads. Every case is timed by repeating it and taking
-the median; the spread is the interquartile range. The ratio is engine time /
-PyTorch time (below 1: the engine is faster). Convolutions also report GFLOP/s
-against this machine's single-precision matrix-product peak measured at the
-start. Finally, the time from a fresh process to the end of the first LeNet
-training step, with an empty Numba cache (cold) and a filled one (warm).
+Each framework runs in a worker process of its own, as a user runs it (the
+engine tunes the process's allocator and BLAS threads at import; PyTorch must
+neither profit nor suffer from that), with the same two threads. The workers
+run alternately, several rounds each, so both see the same machine noise.
+Every case reports the median time over all rounds and its interquartile
+range; the ratio is engine time / PyTorch time (below 1: the engine is
+faster). Convolutions also report GFLOP/s against this machine's
+single-precision matrix-product peak, measured at the start. Finally: page
+faults per LeNet step, and the time from a fresh process to the end of the
+first LeNet training step with an empty Numba cache (cold) and a filled one
+(warm).
 
-    python benchmarks/bench.py [--repeats 15] [--json bench-output/results.json]
+    python benchmarks/bench.py [--rounds 3] [--repeats 7] [--json bench-output/results.json]
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 THREADS = 2
 TARGETS = {  # case -> maximum ratio engine / PyTorch
@@ -33,149 +37,132 @@ TARGETS = {  # case -> maximum ratio engine / PyTorch
     "conv (64,13,13,6)->16 3x3": 1.2,
     "conv (64,32,32,64)->64 3x3 pad 1": 1.2,
 }
+CONV_SHAPES = [(64, 28, 28, 1, 6, 0), (64, 13, 13, 6, 16, 0), (64, 32, 32, 64, 64, 1)]
 COLD_LIMIT_S, WARM_LIMIT_S = 90.0, 2.0
 
 
-def _summary(samples):
-    q1, median, q3 = np.percentile(samples, [25, 50, 75])
-    return median, q3 - q1
+def conv_name(n, h, w, c, f, pad):
+    return f"conv ({n},{h},{w},{c})->{f} 3x3" + (f" pad {pad}" if pad else "")
 
 
-def timeit(function, repeats):
-    """(median, interquartile range) of ``repeats`` timed calls, after one warm-up call."""
-    return timeit_pair(function, None, repeats)[0]
+def conv_flops(n, h, w, c, f, pad):
+    """Multiply-adds ×2 of the forward pass, the input gradient and the weight gradient."""
+    out_pixels = n * (h + 2 * pad - 2) * (w + 2 * pad - 2)
+    return 3 * 2 * out_pixels * 9 * c * f
 
 
-def timeit_pair(first, second, repeats):
-    """Time two functions alternately, so that both see the same machine noise;
-    returns a (median, interquartile range) pair for each."""
-    functions = [f for f in (first, second) if f is not None]
-    samples = [[] for _ in functions]
-    for f in functions:
-        f()  # warm-up (and compilation)
-    for _ in range(repeats):
-        for f, times in zip(functions, samples):
-            start = time.perf_counter()
-            f()
-            times.append(time.perf_counter() - start)
-    return [_summary(times) for times in samples]
+# -- the engine's side ---------------------------------------------------------------------------
+def engine_cases(rng):
+    import engine
+    import engine.functional as F
+    from engine.datasets import load_digits
 
+    cases = {}
+    for batch in (64, 256):
+        x, y = rng.random((batch, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, batch)
+        model, optimizer = engine.lenet(seed=0), engine.Adam(1e-3)
 
-def sgemm_peak():
-    """GFLOP/s of a large float32 matrix product with the benchmark's threads."""
-    a = np.random.default_rng(0).standard_normal((2048, 2048)).astype(np.float32)
-    with threadpool_limits(limits=THREADS, user_api="blas"):
-        seconds, _ = timeit(lambda: a @ a, 5)
-    return 2 * 2048**3 / seconds / 1e9
+        def step(model=model, optimizer=optimizer, x=x, y=y):
+            model.loss_and_backward(x, y, "cross_entropy")
+            optimizer.step(model.parameters())
 
-
-# -- the cases --------------------------------------------------------------------------------------
-def conv_cases(torch, F, rng):
-    cases = []
-    for n, h, w, c, f, pad in [(64, 28, 28, 1, 6, 0), (64, 13, 13, 6, 16, 0), (64, 32, 32, 64, 64, 1)]:
+        cases[f"lenet step, batch {batch}"] = step
+    for shape in CONV_SHAPES:
+        n, h, w, c, f, pad = shape
         x = rng.standard_normal((n, h, w, c)).astype(np.float32)
         k = (rng.standard_normal((3, 3, c, f)) * 0.1).astype(np.float32)
         b = np.zeros(f, np.float32)
         dy = rng.standard_normal(F.conv2d_forward(x, k, b, 1, pad).shape).astype(np.float32)
 
-        def engine_step(x=x, k=k, b=b, dy=dy, pad=pad):
+        def conv(x=x, k=k, b=b, dy=dy, pad=pad):
             F.conv2d_forward(x, k, b, 1, pad)
             F.conv2d_backward(dy, x, k, 1, pad)
 
-        xt = torch.tensor(x).permute(0, 3, 1, 2).requires_grad_()
-        kt = torch.tensor(k).permute(3, 2, 0, 1).contiguous().requires_grad_()
-        bt = torch.tensor(b).requires_grad_()
-        dyt = torch.tensor(dy).permute(0, 3, 1, 2)
-
-        def torch_step(xt=xt, kt=kt, bt=bt, dyt=dyt, pad=pad):
-            xt.grad = kt.grad = bt.grad = None
-            torch.nn.functional.conv2d(xt, kt, bt, padding=pad).backward(dyt)
-
-        out_pixels = dy.shape[0] * dy.shape[1] * dy.shape[2]
-        flops = 3 * 2 * out_pixels * 9 * c * f  # forward, input gradient, weight gradient
-        name = f"conv ({n},{h},{w},{c})->{f} 3x3" + (f" pad {pad}" if pad else "")
-        cases.append((name, engine_step, torch_step, flops))
-    return cases
-
-
-def pooling_cases(torch, F, rng):
+        cases[conv_name(*shape)] = conv
     x = rng.standard_normal((64, 26, 26, 32)).astype(np.float32)
     dy = rng.standard_normal((64, 13, 13, 32)).astype(np.float32)
-    xt = torch.tensor(x).permute(0, 3, 1, 2).requires_grad_()
-    dyt = torch.tensor(dy).permute(0, 3, 1, 2)
-    cases = []
-    for kind, forward, backward, peer in [
-        ("max", F.max_pool2d_forward, F.max_pool2d_backward, torch.nn.functional.max_pool2d),
-        ("average", F.avg_pool2d_forward, F.avg_pool2d_backward, torch.nn.functional.avg_pool2d),
-    ]:
-        def engine_step(forward=forward, backward=backward):
+    for kind, forward, backward in [("max", F.max_pool2d_forward, F.max_pool2d_backward),
+                                    ("average", F.avg_pool2d_forward, F.avg_pool2d_backward)]:
+        def pool(forward=forward, backward=backward):
             forward(x, 2)
             backward(dy, x, 2)
 
-        def torch_step(peer=peer):
-            xt.grad = None
-            peer(xt, 2).backward(dyt)
-
-        cases.append((f"{kind} pool 2x2 (64,26,26,32)", engine_step, torch_step, None))
-    return cases
-
-
-def torch_lenet(torch):
-    nn = torch.nn
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 3), nn.ReLU(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 3), nn.ReLU(), nn.AvgPool2d(2),
-        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
-    )
-
-
-def lenet_cases(torch, engine, rng):
-    cases = []
-    for batch in (64, 256):
-        x = rng.random((batch, 28, 28, 1), dtype=np.float32)
-        y = rng.integers(0, 10, batch)
-        model, optimizer = engine.lenet(seed=0), engine.Adam(1e-3)
-
-        def engine_step(model=model, optimizer=optimizer, x=x, y=y):
-            model.loss_and_backward(x, y, "cross_entropy")
-            optimizer.step(model.parameters())
-
-        net = torch_lenet(torch)
-        torch_optimizer = torch.optim.Adam(net.parameters(), 1e-3)
-        xt, yt = torch.tensor(x).permute(0, 3, 1, 2).contiguous(), torch.tensor(y)
-
-        def torch_step(net=net, opt=torch_optimizer, xt=xt, yt=yt):
-            opt.zero_grad()
-            torch.nn.functional.cross_entropy(net(xt), yt).backward()
-            opt.step()
-
-        cases.append((f"lenet step, batch {batch}", engine_step, torch_step, None))
-    return cases
-
-
-def fit_epoch_case(torch, engine):
-    from engine.datasets import load_digits
-
+        cases[f"{kind} pool 2x2 (64,26,26,32)"] = pool
     data = load_digits(test=0.2, seed=0)
     model = engine.lenet(seed=0)
 
-    def engine_epoch():
+    def epoch():
         model.fit(data.x_train, data.y_train, "cross_entropy", engine.Adam(1e-3), epochs=1, batch_size=64,
                   verbose=False)
 
-    net = torch_lenet(torch)
-    xt = torch.tensor(data.x_train).permute(0, 3, 1, 2).contiguous()
-    yt = torch.tensor(data.y_train)
+    cases[f"fit, one epoch of {len(data.x_train)} digits, batch 64"] = epoch
+    return cases
 
-    def torch_epoch():
-        opt = torch.optim.Adam(net.parameters(), 1e-3)
-        order = torch.randperm(len(xt))
-        for start in range(0, len(xt), 64):
+
+# -- PyTorch's side ----------------------------------------------------------------------------------
+def torch_cases(rng):
+    import torch
+
+    torch.set_num_threads(THREADS)
+    nn = torch.nn
+
+    def lenet():
+        return nn.Sequential(
+            nn.Conv2d(1, 6, 3), nn.ReLU(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 3), nn.ReLU(), nn.AvgPool2d(2),
+            nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+        )
+
+    cases = {}
+    for batch in (64, 256):
+        x = torch.tensor(rng.random((batch, 1, 28, 28), dtype=np.float32))
+        y = torch.tensor(rng.integers(0, 10, batch))
+        net = lenet()
+        optimizer = torch.optim.Adam(net.parameters(), 1e-3)
+
+        def step(net=net, optimizer=optimizer, x=x, y=y):
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(net(x), y).backward()
+            optimizer.step()
+
+        cases[f"lenet step, batch {batch}"] = step
+    for shape in CONV_SHAPES:
+        n, h, w, c, f, pad = shape
+        x = torch.tensor(rng.standard_normal((n, c, h, w)).astype(np.float32), requires_grad=True)
+        k = torch.tensor((rng.standard_normal((f, c, 3, 3)) * 0.1).astype(np.float32), requires_grad=True)
+        b = torch.zeros(f, requires_grad=True)
+        dy = torch.randn(n, f, h + 2 * pad - 2, w + 2 * pad - 2)
+
+        def conv(x=x, k=k, b=b, dy=dy, pad=pad):
+            x.grad = k.grad = b.grad = None
+            torch.nn.functional.conv2d(x, k, b, padding=pad).backward(dy)
+
+        cases[conv_name(*shape)] = conv
+    x = torch.randn(64, 32, 26, 26, requires_grad=True)
+    dy = torch.randn(64, 32, 13, 13)
+    for kind, peer in [("max", torch.nn.functional.max_pool2d), ("average", torch.nn.functional.avg_pool2d)]:
+        def pool(peer=peer):
+            x.grad = None
+            peer(x, 2).backward(dy)
+
+        cases[f"{kind} pool 2x2 (64,26,26,32)"] = pool
+    # The shipped digits, read without importing the engine (whose import tunes the process).
+    with np.load(Path(__file__).resolve().parents[1] / "engine" / "data" / "mnist_5k.npz") as digits:
+        keep = rng.permutation(len(digits["labels"]))[:4000]
+        xs = torch.tensor(digits["images"][keep, None].astype(np.float32) / 255)
+        ys = torch.tensor(digits["labels"][keep].astype(np.int64))
+    net = lenet()
+
+    def epoch():
+        optimizer = torch.optim.Adam(net.parameters(), 1e-3)
+        order = torch.randperm(len(xs))
+        for start in range(0, len(xs), 64):
             batch = order[start : start + 64]
-            opt.zero_grad()
-            torch.nn.functional.cross_entropy(net(xt[batch]), yt[batch]).backward()
-            opt.step()
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(net(xs[batch]), ys[batch]).backward()
+            optimizer.step()
 
-    return [(f"fit, one epoch of {len(xt)} digits, batch 64", engine_epoch, torch_epoch, None)]
+    cases[f"fit, one epoch of {len(xs)} digits, batch 64"] = epoch
+    return cases
 
 
 def minor_page_faults(step, repeats=10):
@@ -185,83 +172,125 @@ def minor_page_faults(step, repeats=10):
     return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / repeats
 
 
-# -- start-up ------------------------------------------------------------------------------------
+def worker(peer, repeats):
+    """Time every case of one framework; print {case: [seconds, ...], "page faults": ...} as JSON."""
+    rng = np.random.default_rng(0)
+    cases = engine_cases(rng) if peer == "engine" else torch_cases(rng)
+    if peer == "engine":
+        import numba
+
+        numba.set_num_threads(THREADS)
+    samples = {}
+    for name, function in cases.items():
+        function()  # warm-up (and compilation)
+        count = 2 if name.startswith("fit") else repeats
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - start)
+        samples[name] = times
+    faults = minor_page_faults(cases["lenet step, batch 256"])
+    print(json.dumps({"samples": samples, "page_faults_per_lenet_step": faults}))
+
+
+def run_worker(peer, repeats):
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(THREADS), OMP_NUM_THREADS=str(THREADS))
+    out = subprocess.run([sys.executable, __file__, "--worker", peer, "--repeats", str(repeats)], env=env,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- the machine and start-up ----------------------------------------------------------------------
+def sgemm_peak():
+    """GFLOP/s of a large float32 matrix product with the benchmark's threads."""
+    from threadpoolctl import threadpool_limits
+
+    a = np.random.default_rng(0).standard_normal((2048, 2048)).astype(np.float32)
+    with threadpool_limits(limits=THREADS, user_api="blas"):
+        a @ a
+        seconds = min(_timed(lambda: a @ a) for _ in range(5))
+    return 2 * 2048**3 / seconds / 1e9
+
+
+def _timed(function):
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 FIRST_STEP = """
-import time, numpy as np
-start = time.perf_counter()
+import numpy as np
 import engine
 model, optimizer = engine.lenet(seed=0), engine.Adam(1e-3)
 x = np.random.default_rng(0).random((64, 28, 28, 1), dtype=np.float32)
 model.loss_and_backward(x, np.arange(64) % 10, "cross_entropy")
 optimizer.step(model.parameters())
-print(time.perf_counter() - start)
 """
 
 
 def first_step_seconds(cache_dir):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir), NUMBA_NUM_THREADS=str(THREADS))
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", FIRST_STEP], env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, float(out.stdout.strip().splitlines()[-1])
+    return _timed(lambda: subprocess.run([sys.executable, "-c", FIRST_STEP], env=env, check=True))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="engine vs PyTorch on the CPU")
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--json", type=Path, default=Path("bench-output/results.json"))
+    parser.add_argument("--worker", choices=["engine", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args.worker, args.repeats)
 
-    os.environ.setdefault("NUMBA_NUM_THREADS", str(THREADS))
-    peak = sgemm_peak()
     import numba
     import torch
 
-    import engine
-    import engine.functional as F
+    peak = sgemm_peak()
+    print(f"threads: {THREADS} for numba and torch, each in its own process; float32 sgemm peak {peak:.1f} GFLOP/s;"
+          f" torch {torch.__version__}, numba {numba.__version__}; {args.rounds} alternating rounds")
+    runs = {"engine": [], "torch": []}
+    for _ in range(args.rounds):
+        for peer in runs:
+            runs[peer].append(run_worker(peer, args.repeats))
 
-    numba.set_num_threads(THREADS)
-    torch.set_num_threads(THREADS)
-    rng = np.random.default_rng(0)
-    print(f"threads: numba {numba.get_num_threads()}, torch {torch.get_num_threads()}; "
-          f"float32 sgemm peak {peak:.1f} GFLOP/s; torch {torch.__version__}, numba {numba.__version__}")
-    print(f"{'case':44s} {'engine ms':>12s} {'torch ms':>12s} {'ratio':>6s} {'target':>7s}  GFLOP/s (% peak)")
+    def pooled(peer, name):
+        times = np.concatenate([run["samples"][name] for run in runs[peer]])
+        q1, median, q3 = np.percentile(times, [25, 50, 75])
+        return median, q3 - q1
 
-    cases = lenet_cases(torch, engine, rng) + conv_cases(torch, F, rng) + pooling_cases(torch, F, rng)
-    cases += fit_epoch_case(torch, engine)
+    flops = {conv_name(*shape): conv_flops(*shape) for shape in CONV_SHAPES}
+    print(f"{'case':44s} {'engine ms':>13s} {'torch ms':>13s} {'ratio':>6s} {'target':>7s}  GFLOP/s (% of peak)")
     results, failures = [], []
-    for name, engine_step, torch_step, flops in cases:
-        repeats = 3 if name.startswith("fit") else args.repeats
-        (ours, our_spread), (theirs, their_spread) = timeit_pair(engine_step, torch_step, repeats)
-        ratio = ours / theirs
-        target = TARGETS.get(name)
+    for name in runs["engine"][0]["samples"]:
+        (ours, our_spread), (theirs, their_spread) = pooled("engine", name), pooled("torch", name)
+        ratio, target = ours / theirs, TARGETS.get(name)
         verdict = "" if target is None else (f"<= {target:.1f}" if ratio <= target else "MISSED")
         if target is not None and ratio > target:
             failures.append(name)
-        gflops = "" if flops is None else f"{flops / ours / 1e9:6.1f} ({100 * flops / ours / 1e9 / peak:.0f} %)"
-        print(f"{name:44s} {ours * 1e3:7.2f}±{our_spread * 1e3:<4.2f} {theirs * 1e3:7.2f}±{their_spread * 1e3:<4.2f}"
-              f" {ratio:6.2f} {verdict:>7s}  {gflops}")
+        rate = None if name not in flops else flops[name] / ours / 1e9
+        shown = "" if rate is None else f"{rate:6.1f} ({100 * rate / peak:.0f} %)"
+        print(f"{name:44s} {ours * 1e3:8.2f}±{our_spread * 1e3:<4.2f} {theirs * 1e3:8.2f}±{their_spread * 1e3:<4.2f}"
+              f" {ratio:6.2f} {verdict:>7s}  {shown}")
         results.append(dict(case=name, engine_s=ours, engine_iqr_s=our_spread, torch_s=theirs,
-                            torch_iqr_s=their_spread, ratio=ratio, target=target,
-                            gflops=None if flops is None else flops / ours / 1e9))
-
-    lenet_step = next(engine_step for name, engine_step, _, _ in cases if name == "lenet step, batch 256")
-    faults = minor_page_faults(lenet_step)
-    print(f"minor page faults per LeNet step at batch 256: {faults:.0f} (freed memory is reused, not re-faulted)")
+                            torch_iqr_s=their_spread, ratio=ratio, target=target, gflops=rate))
+    faults = {peer: float(np.median([run["page_faults_per_lenet_step"] for run in runs[peer]])) for peer in runs}
+    print(f"minor page faults per LeNet step at batch 256: engine {faults['engine']:.0f}, torch {faults['torch']:.0f}")
 
     with tempfile.TemporaryDirectory() as cache:
-        cold_total, _ = first_step_seconds(cache)
-        warm_total = float(np.median([first_step_seconds(cache)[0] for _ in range(3)]))
-    print(f"fresh process to the end of the first LeNet step: cold {cold_total:.1f} s (limit {COLD_LIMIT_S:.0f}),"
-          f" warm {warm_total:.2f} s (median of 3; limit {WARM_LIMIT_S:.0f})")
-    if cold_total > COLD_LIMIT_S:
+        cold = first_step_seconds(cache)
+        warm = float(np.median([first_step_seconds(cache) for _ in range(3)]))
+    print(f"fresh process to the end of the first LeNet step: cold {cold:.1f} s (limit {COLD_LIMIT_S:.0f}),"
+          f" warm {warm:.2f} s (median of 3; limit {WARM_LIMIT_S:.0f})")
+    if cold > COLD_LIMIT_S:
         failures.append("cold start")
-    if warm_total > WARM_LIMIT_S:
+    if warm > WARM_LIMIT_S:
         failures.append("warm start")
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(dict(sgemm_peak_gflops=peak, threads=THREADS, cases=results,
-                                         cold_start_s=cold_total, warm_start_s=warm_total,
-                                         page_faults_per_lenet_step=faults,
+    args.json.write_text(json.dumps(dict(sgemm_peak_gflops=peak, threads=THREADS, rounds=args.rounds, cases=results,
+                                         page_faults_per_lenet_step=faults, cold_start_s=cold, warm_start_s=warm,
                                          missed=failures), indent=2))
     print("all targets met" if not failures else f"targets missed: {', '.join(failures)}")
     return 1 if failures else 0

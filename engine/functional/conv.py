@@ -26,7 +26,7 @@ from ..backends import backend_for
 from .scratch import scratch, thread_blocks
 
 PADDING_NAMES = ("valid", "same", "full")
-GROUP_ELEMENTS = 1 << 18  # im2col scratch per thread: 1 MiB of float32, stays in the L2 cache
+GROUP_ELEMENTS = 1 << 16  # im2col scratch per thread: 256 KiB of float32, a quarter of an L2 cache
 TAP_MAJOR_BELOW_CHANNELS = 4  # few channels: copy each input channel along image rows
 
 
@@ -102,23 +102,45 @@ def _im2col_plan(x_shape, w_shape, out_hw):
     return blocks, group, x_shape[3] < TAP_MAJOR_BELOW_CHANNELS, group * per_sample
 
 
-def conv2d_forward(x, W, b, stride=1, padding=0):
-    """The convolution of a batch x (N, H, W, C) with kernels W (KH, KW, C, F) plus b (F,)."""
+class Columns:
+    """The im2col matrices of a forward pass, kept for its backward pass (see ``keep_columns``)."""
+
+    def __init__(self, values, plan):
+        self.values, self.plan = values, plan
+
+
+def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False):
+    """The convolution of a batch x (N, H, W, C) with kernels W (KH, KW, C, F) plus b (F,).
+
+    With ``keep_columns=True`` it returns ``(y, columns)``: the unrolled input
+    (N·OH·OW·(KH·KW·C + 1) values), which ``conv2d_backward(..., columns=columns)``
+    then reuses instead of unrolling x again. The Conv2D layer does this when
+    the columns are small enough.
+    """
     x, W, b = _check(x, W, b)
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     be = backend_for(x)
-    blocks, group, tap_major, elements = _im2col_plan(x.shape, W.shape, (out_h, out_w))
+    plan = _im2col_plan(x.shape, W.shape, (out_h, out_w))
+    blocks, group, tap_major, elements = plan
     y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
-    columns = scratch("conv.columns", (blocks, elements), x.dtype, be)
-    be.conv.forward(x, W, b, sh, sw, top, left, y, columns, group, tap_major)
-    return y
+    workspace = scratch("conv.columns", (blocks, elements), x.dtype, be)
+    kept = be.empty(x.shape[0] * elements // group if keep_columns else 0, x.dtype)
+    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept)
+    return (y, Columns(kept, plan)) if keep_columns else y
 
 
-def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True):
+def columns_bytes(x_shape, w_shape, stride=1, padding=0, itemsize=4):
+    """How much memory ``keep_columns=True`` would keep for a batch of this shape."""
+    _, _, (out_h, out_w) = conv2d_geometry(x_shape, w_shape, stride, padding)
+    return x_shape[0] * out_h * out_w * (w_shape[0] * w_shape[1] * w_shape[2] + 1) * itemsize
+
+
+def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None):
     """Gradients (dx, dW, db) of the convolution, given dy = ∂L/∂y of shape (N, OH, OW, F).
 
     With ``need_dx=False`` the input gradient is skipped and returned as None
-    (a network's first layer needs none: its input is the data).
+    (a network's first layer needs none: its input is the data). ``columns``
+    are those kept by ``conv2d_forward(..., keep_columns=True)`` on the same x and W.
     """
     x, W, _ = _check(x, W)
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
@@ -126,12 +148,19 @@ def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True):
     check.shape_equal("dy", dy, (x.shape[0], out_h, out_w, W.shape[3]), "the shape of the forward output")
     check.same_dtype(dy=dy, x=x)
     be = backend_for(x)
-    blocks, group, tap_major, elements = _im2col_plan(x.shape, W.shape, (out_h, out_w))
+    plan = _im2col_plan(x.shape, W.shape, (out_h, out_w))
+    blocks, group, tap_major, elements = plan
+    if columns is None:
+        kept = be.empty(0, x.dtype)
+    elif not isinstance(columns, Columns) or columns.plan != plan or columns.values.dtype != x.dtype:
+        raise ValueError("columns must come from conv2d_forward(..., keep_columns=True) on the same x and W")
+    else:
+        kept = columns.values
     taps = W.shape[0] * W.shape[1] * W.shape[2]
     dx = be.empty(x.shape if need_dx else (1, 1, 1, 1), x.dtype)
     dW = be.empty(W.shape, x.dtype)
     db = be.empty((W.shape[3],), x.dtype)
     work = scratch("conv.columns_and_gradient", (blocks, 2, elements), x.dtype, be)
     partial = scratch("conv.partial_gradients", (blocks, taps + 1, W.shape[3]), x.dtype, be)
-    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial, group, tap_major, bool(need_dx))
+    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial, group, tap_major, bool(need_dx), kept)
     return (dx if need_dx else None), dW, db

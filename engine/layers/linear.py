@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import functional as F
 from .. import validation as check
-from ..functional.conv import conv2d_geometry
+from ..functional.conv import columns_bytes, conv2d_geometry
 from ..init import get_initializer
 from .activations import make_activation
 from .base import Layer, Parameter
@@ -81,6 +81,9 @@ class Dense(_WithActivation):
         return f"Dense({self.units}{self._activation_text()})"
 
 
+KEEP_COLUMNS_BYTES = 64 << 20  # a training step keeps a layer's im2col for its backward up to this size
+
+
 class Conv2D(_WithActivation):
     """y = g(conv(x, W) + b) on NHWC images; W is (KH, KW, C_in, filters).
 
@@ -96,6 +99,7 @@ class Conv2D(_WithActivation):
         self.kernel_size = check.int_pair("kernel_size", kernel_size)
         self.stride = check.int_pair("stride", stride)
         self.padding = padding
+        self._columns = None
 
     def compute_output_shape(self, input_shape):
         self._require_images(input_shape)
@@ -109,11 +113,23 @@ class Conv2D(_WithActivation):
         return shape
 
     def _linear_forward(self, x):
-        return F.conv2d_forward(x, self.params["W"].value, self.params["b"].value, self.stride, self.padding)
+        W, b = self.params["W"].value, self.params["b"].value
+        self._columns = None
+        if self.training and self._columns_fit(x, W):
+            y, self._columns = F.conv2d_forward(x, W, b, self.stride, self.padding, keep_columns=True)
+            return y
+        return F.conv2d_forward(x, W, b, self.stride, self.padding)
+
+    def _columns_fit(self, x, W):
+        """Whether to keep this batch's im2col for the backward pass (saves unrolling x twice)."""
+        if not isinstance(x, np.ndarray) or x.ndim != 4:
+            return False  # the functional call reports what is wrong with x
+        needed = columns_bytes(x.shape, W.shape, self.stride, self.padding, x.itemsize)
+        return needed <= KEEP_COLUMNS_BYTES
 
     def _linear_backward(self, dz, x):
         return F.conv2d_backward(dz, x, self.params["W"].value, self.stride, self.padding,
-                                 need_dx=self.needs_input_grad)
+                                 need_dx=self.needs_input_grad, columns=self._columns)
 
     def describe(self):
         k = self.kernel_size[0] if self.kernel_size[0] == self.kernel_size[1] else self.kernel_size

@@ -125,16 +125,33 @@ def col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, 
 
 
 @njit(cache=True)
+def _carve(buffer, taps, pixels, tap_major):
+    """The (taps, pixels) or (pixels, taps) matrix at the start of the flat ``buffer``."""
+    if tap_major:
+        return buffer[: taps * pixels].reshape(taps, pixels)
+    return buffer[: taps * pixels].reshape(pixels, taps)
+
+
+@njit(cache=True)
+def _group_buffer(workspace, kept, blk, n0, per_sample):
+    """Where the columns of the group starting at sample n0 live: in ``kept`` (all
+    samples' columns, kept from the forward pass for the backward) or in this
+    block's scratch."""
+    if kept.size > 0:
+        return kept[n0 * per_sample :]
+    return workspace[blk]
+
+
+@njit(cache=True)
 def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, buffer, tap_major):
     """im2col of samples n0..n1-1, plus the bias tap, into one matrix carved from the flat ``buffer``."""
     taps, pixels = kh * kw * x.shape[3] + 1, (n1 - n0) * out_h * out_w
+    cols = _carve(buffer, taps, pixels, tap_major)
     if tap_major:
-        cols = buffer[: taps * pixels].reshape(taps, pixels)
         for n in range(n0, n1):
             im2col_taps(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols,
                         (n - n0) * out_h * out_w)
     else:
-        cols = buffer[: taps * pixels].reshape(pixels, taps)
         for n in range(n0, n1):
             im2col_pixels(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols,
                           (n - n0) * out_h * out_w)
@@ -142,20 +159,24 @@ def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out
 
 
 @njit(parallel=True, cache=True)
-def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major):
-    """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated."""
+def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept):
+    """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated.
+
+    If ``kept`` is not empty, the columns of every sample are left in it
+    (N·pixels·(K + 1) values) for the backward pass, instead of in scratch.
+    """
     n_samples, out_h, out_w, filters = x.shape[0], y.shape[1], y.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
     weights = np.empty((taps + 1, filters), dtype=W.dtype)  # W₂ with b as its last row
     weights[:taps] = W.reshape(taps, filters)
     weights[taps] = b
     outputs = y.reshape(n_samples * out_h * out_w, filters)
-    blocks = workspace.shape[0]
+    blocks, per_sample = workspace.shape[0], out_h * out_w * (taps + 1)
     for blk in prange(blocks):
         for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
-                           workspace[blk], tap_major)
+                           _group_buffer(workspace, kept, blk, n0, per_sample), tap_major)
             out = outputs[n0 * out_h * out_w : n1 * out_h * out_w]
             if tap_major:
                 np.dot(cols.T, weights, out)
@@ -165,7 +186,7 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group,
 
 @njit(parallel=True, cache=True)
 def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial, group, tap_major,
-             need_dx):
+             need_dx, kept):
     """All three gradients of the convolution in one pass over the samples:
 
     [∂L/∂W₂; ∂L/∂b] = colsᵀ ∂L/∂y (the bias tap gives ∂L/∂b),  ∂L/∂x = col2im(∂L/∂y W₂ᵀ).
@@ -174,12 +195,14 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
     and their gradient. Each block sums its own [∂L/∂W₂; ∂L/∂b] into
     ``partial`` (blocks, K + 1, F); the blocks are added at the end.
     ``need_dx=False`` skips ∂L/∂x (the first layer of a network needs none).
+    A non-empty ``kept`` holds the columns the forward pass left there (same
+    ``group``), so they are not unrolled again.
     """
     n_samples, out_h, out_w, filters = x.shape[0], dy.shape[1], dy.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
     weights = W.reshape(taps, filters)
     upstreams = dy.reshape(n_samples * out_h * out_w, filters)
-    blocks = workspace.shape[0]
+    blocks, per_sample = workspace.shape[0], out_h * out_w * (taps + 1)
     for blk in prange(blocks):
         grad = partial[blk]
         grad[:, :] = 0
@@ -188,8 +211,11 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             pixels = (n1 - n0) * out_h * out_w
             upstream = upstreams[n0 * out_h * out_w : n1 * out_h * out_w]
-            cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
-                           workspace[blk, 0], tap_major)
+            if kept.size > 0:
+                cols = _carve(kept[n0 * per_sample :], taps + 1, pixels, tap_major)
+            else:
+                cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
+                               workspace[blk, 0], tap_major)
             if tap_major:
                 np.dot(cols, upstream, step)
             else:
