@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import functional as F
-from .functional.losses import _check_labels
+from .functional.losses import check_labels
 
 
 class Loss:
@@ -40,7 +40,7 @@ class CrossEntropy(Loss):
 
     def __call__(self, probabilities, labels):
         probabilities = np.asarray(probabilities)
-        labels = _check_labels(labels, probabilities.shape[0], probabilities.shape[1])
+        labels = check_labels(labels, probabilities.shape[0], probabilities.shape[1])
         classes = probabilities.shape[1]
         onehot = labels if labels.dtype.kind == "f" else np.eye(classes, dtype=probabilities.dtype)[labels]
         tiny = np.finfo(probabilities.dtype).tiny

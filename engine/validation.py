@@ -16,7 +16,7 @@ import numpy as np
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def _describe(value) -> str:
+def describe(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r}"
@@ -31,7 +31,7 @@ def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> 
     passes ``np.arange(6)`` should hear about it.
     """
     if not isinstance(value, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array of float32 or float64, got {_describe(value)}")
+        raise TypeError(f"{name} must be a numpy array of float32 or float64, got {describe(value)}")
     if value.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must have dtype float32 or float64, got dtype {value.dtype}")
     if ndim is not None:
@@ -67,7 +67,7 @@ def non_empty_batch(name: str, array: np.ndarray) -> None:
 
 def positive_int(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {_describe(value)}")
+        raise TypeError(f"{name} must be a positive integer, got {describe(value)}")
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value}")
     return int(value)
@@ -81,7 +81,7 @@ def int_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
         or len(pair) != 2
         or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in pair)
     ):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {_describe(value)}")
+        raise TypeError(f"{name} must be an int or a pair of ints, got {describe(value)}")
     if min(pair) < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
     return int(pair[0]), int(pair[1])
@@ -90,7 +90,7 @@ def int_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
 def real_number(name: str, value, low=None, high=None, low_open=False, high_open=False) -> float:
     """A finite real scalar within [low, high] (or open ends when asked)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite real number, got {_describe(value)}")
+        raise TypeError(f"{name} must be a finite real number, got {describe(value)}")
     value = float(value)
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)

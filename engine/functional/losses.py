@@ -40,7 +40,7 @@ def mse_loss(prediction, target):
     return _flat_loss("mean_squared_error", prediction, target)
 
 
-def _check_labels(labels, n, classes):
+def check_labels(labels, n, classes):
     if not isinstance(labels, np.ndarray):
         raise TypeError(f"labels must be a numpy array, got {type(labels).__name__}")
     if labels.dtype.kind in "iu":
@@ -67,7 +67,7 @@ def softmax_cross_entropy(logits, labels):
     """
     logits = check.float_array("logits", logits, ndim=2)
     check.non_empty_batch("logits", logits)
-    labels = _check_labels(labels, logits.shape[0], logits.shape[1])
+    labels = check_labels(labels, logits.shape[0], logits.shape[1])
     be = backend_for(logits)
     grad = be.empty(logits.shape, logits.dtype)
     if labels.dtype.kind == "f":

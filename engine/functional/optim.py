@@ -26,7 +26,7 @@ from ..backends import backend_for
 def _arrays(param, grad, **state):
     for name, value in {"param": param, "grad": grad, **state}.items():
         if not isinstance(value, np.ndarray) or value.dtype not in check.FLOAT_DTYPES:
-            raise TypeError(f"{name} must be a float32 or float64 numpy array, got {check._describe(value)}")
+            raise TypeError(f"{name} must be a float32 or float64 numpy array, got {check.describe(value)}")
         if name != "grad" and not value.flags.c_contiguous:
             raise ValueError(f"{name} must be C-contiguous: it is updated in place")
         if name != "param":

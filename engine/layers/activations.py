@@ -4,18 +4,7 @@ the ``activation="relu"`` argument of Dense and Conv2D."""
 from __future__ import annotations
 
 from .. import functional as F
-from .base import Layer
-
-
-class _Elementwise(Layer):
-    """An activation whose backward is written with its input (ReLU family)."""
-
-    def forward(self, x):
-        self._x = x
-        return self._forward(x)
-
-    def backward(self, dy):
-        return self._backward(dy, self._saved("_x"))
+from .base import FromInput, Layer
 
 
 class _FromOutput(Layer):
@@ -29,13 +18,13 @@ class _FromOutput(Layer):
         return self._backward(dy, self._saved("_y"))
 
 
-class ReLU(_Elementwise):
+class ReLU(FromInput):
     kind = "ReLU"
     _forward = staticmethod(F.relu_forward)
     _backward = staticmethod(F.relu_backward)
 
 
-class LeakyReLU(_Elementwise):
+class LeakyReLU(FromInput):
     """Leaky ReLU with α = 0.01 by default (Keras' LeakyReLU layer uses 0.3)."""
 
     kind = "LeakyReLU"
@@ -51,7 +40,7 @@ class LeakyReLU(_Elementwise):
         return F.leaky_relu_backward(dy, x, self.alpha)
 
 
-class ELU(_Elementwise):
+class ELU(FromInput):
     kind = "ELU"
 
     def __init__(self, alpha=1.0, name=None):

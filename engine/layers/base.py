@@ -80,3 +80,15 @@ class Layer:
         if value is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         return value
+
+
+class FromInput(Layer):
+    """A layer without parameters around a functional pair whose backward needs the
+    forward's input: subclasses define ``_forward(x)`` and ``_backward(dy, x)``."""
+
+    def forward(self, x):
+        self._x = x
+        return self._forward(x)
+
+    def backward(self, dy):
+        return self._backward(dy, self._saved("_x"))

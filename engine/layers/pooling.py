@@ -6,10 +6,10 @@ import math
 
 from .. import functional as F
 from ..functional.pooling import pool_geometry
-from .base import Layer
+from .base import FromInput, Layer
 
 
-class _Pool2D(Layer):
+class _Pool2D(FromInput):
     def __init__(self, size=2, stride=None, name=None):
         super().__init__(name)
         self.size, self.stride = size, stride
@@ -20,12 +20,11 @@ class _Pool2D(Layer):
         _, _, (out_h, out_w) = pool_geometry((1,) + tuple(input_shape), self.size, self.stride)
         return (out_h, out_w, input_shape[2])
 
-    def forward(self, x):
-        self._x = x
-        return self._forward(x, self.size, self.stride)
+    def _forward(self, x):
+        return self._pool_forward(x, self.size, self.stride)
 
-    def backward(self, dy):
-        return self._backward(dy, self._saved("_x"), self.size, self.stride)
+    def _backward(self, dy, x):
+        return self._pool_backward(dy, x, self.size, self.stride)
 
     def describe(self):
         stride = "" if self.stride is None else f", stride={self.stride}"
@@ -34,27 +33,20 @@ class _Pool2D(Layer):
 
 class MaxPool2D(_Pool2D):
     kind = "MaxPool2D"
-    _forward = staticmethod(F.max_pool2d_forward)
-    _backward = staticmethod(F.max_pool2d_backward)
+    _pool_forward = staticmethod(F.max_pool2d_forward)
+    _pool_backward = staticmethod(F.max_pool2d_backward)
 
 
 class AveragePooling2D(_Pool2D):
     kind = "AveragePooling2D"
-    _forward = staticmethod(F.avg_pool2d_forward)
-    _backward = staticmethod(F.avg_pool2d_backward)
+    _pool_forward = staticmethod(F.avg_pool2d_forward)
+    _pool_backward = staticmethod(F.avg_pool2d_backward)
 
 
-class _GlobalPool2D(Layer):
+class _GlobalPool2D(FromInput):
     def compute_output_shape(self, input_shape):
         self._require_images(input_shape)
         return (input_shape[2],)
-
-    def forward(self, x):
-        self._x = x
-        return self._forward(x)
-
-    def backward(self, dy):
-        return self._backward(dy, self._saved("_x"))
 
 
 class GlobalAveragePooling2D(_GlobalPool2D):
