@@ -6,8 +6,8 @@ caller allocated (so buffers can be reused between training steps). Kernels
 assume validated, C-contiguous float32 or float64 arrays; checking is the
 functional layer's job.
 
-Threads: the convolution kernels call BLAS (``np.dot``) once per sample from
-inside Numba's parallel loop. If BLAS also started its own threads, two pools
+Threads: the convolution kernels call BLAS (``np.dot``) once per group of
+samples from inside Numba's parallel loop. If BLAS also started its own threads, two pools
 would fight over the two cores of a small machine and make a convolution tens
 of times slower than its parts. So importing this backend limits the BLAS
 libraries of this process to one thread; Numba's threads are the only pool.
