@@ -1,4 +1,4 @@
-"""One test per numerical convention of ``/work/shared/lectures/conventions.md``
+"""One test per numerical convention of the course's ``conventions.md`` (lectures folder)
 that applies to the functional operations (layout, convolution, pooling,
 activations, losses, dtypes). Each docstring quotes the convention it pins.
 
