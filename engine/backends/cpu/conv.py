@@ -89,22 +89,31 @@ def im2col_taps(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_
 
 @njit(cache=True)
 def col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx, row0):
-    """The adjoint of ``im2col_pixels``: add each entry back onto the pixel it was copied from."""
+    """The adjoint of ``im2col_pixels``: add each entry back onto the pixel it was copied from.
+
+    In NHWC the KW·C pixels under one kernel row are one contiguous run of an
+    image row, so away from the border each (p, u) is a single run of additions.
+    """
     height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+    rows = dx.reshape(dx.shape[0], height, width * channels)
+    run = kw * channels
     for i in range(out_h):
         for u in range(kh):
             row = i * stride_h + u - pad_top
             if row < 0 or row >= height:
                 continue
-            target = dx[n, row]
             for j in range(out_w):
-                source = dcols[row0 + i * out_w + j]
+                p = row0 + i * out_w + j
+                first = j * stride_w - pad_left
+                if first >= 0 and first + kw <= width:
+                    for t in range(run):
+                        rows[n, row, first * channels + t] += dcols[p, u * run + t]
+                    continue
                 for v in range(kw):
-                    column = j * stride_w + v - pad_left
+                    column = first + v
                     if 0 <= column < width:
-                        base = (u * kw + v) * channels
                         for c in range(channels):
-                            target[column, c] += source[base + c]
+                            rows[n, row, column * channels + c] += dcols[p, u * run + v * channels + c]
 
 
 @njit(cache=True)
