@@ -93,10 +93,15 @@ def _check(x, W, b=None):
     return x, W, b
 
 
+def _columns_per_sample(w_shape, out_hw):
+    """Values in one sample's im2col: a row of KH·KW·C taps plus the bias tap per output pixel."""
+    return out_hw[0] * out_hw[1] * (w_shape[0] * w_shape[1] * w_shape[2] + 1)
+
+
 def _im2col_plan(x_shape, w_shape, out_hw):
     """(blocks, samples per matrix product, tap-major layout?, scratch elements per block)."""
     blocks = thread_blocks(x_shape[0])
-    per_sample = out_hw[0] * out_hw[1] * (w_shape[0] * w_shape[1] * w_shape[2] + 1)  # + the bias tap
+    per_sample = _columns_per_sample(w_shape, out_hw)
     samples_per_block = -(-x_shape[0] // blocks)
     group = max(1, min(GROUP_ELEMENTS // per_sample, samples_per_block))
     return blocks, group, x_shape[3] < TAP_MAJOR_BELOW_CHANNELS, group * per_sample
@@ -124,15 +129,15 @@ def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False):
     blocks, group, tap_major, elements = plan
     y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
     workspace = scratch("conv.columns", (blocks, elements), x.dtype, be)
-    kept = be.empty(x.shape[0] * elements // group if keep_columns else 0, x.dtype)
+    kept = be.empty(x.shape[0] * _columns_per_sample(W.shape, (out_h, out_w)) if keep_columns else 0, x.dtype)
     be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept)
     return (y, Columns(kept, plan)) if keep_columns else y
 
 
 def columns_bytes(x_shape, w_shape, stride=1, padding=0, itemsize=4):
     """How much memory ``keep_columns=True`` would keep for a batch of this shape."""
-    _, _, (out_h, out_w) = conv2d_geometry(x_shape, w_shape, stride, padding)
-    return x_shape[0] * out_h * out_w * (w_shape[0] * w_shape[1] * w_shape[2] + 1) * itemsize
+    _, _, out_hw = conv2d_geometry(x_shape, w_shape, stride, padding)
+    return x_shape[0] * _columns_per_sample(w_shape, out_hw) * itemsize
 
 
 def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None):

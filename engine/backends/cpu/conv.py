@@ -234,14 +234,13 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
                 continue
             for n in range(n0, n1):
                 dx[n] = 0
+            dcols = _carve(workspace[blk, 1], taps, pixels, tap_major)
             if tap_major:
-                dcols = workspace[blk, 1][: taps * pixels].reshape(taps, pixels)
                 np.dot(weights, upstream.T, dcols)
                 for n in range(n0, n1):
                     col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
                                 (n - n0) * out_h * out_w)
             else:
-                dcols = workspace[blk, 1][: taps * pixels].reshape(pixels, taps)
                 np.dot(upstream, weights.T, dcols)
                 for n in range(n0, n1):
                     col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
