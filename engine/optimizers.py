@@ -13,8 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import validation as check
+from .backends import backend_for
 from .functional import optim as update
 from .schedules import Schedule
+
+
+def _kernels(arrays):
+    """The update kernels of the backend the arrays live on."""
+    return backend_for(arrays[0]).optim
 
 
 def _beta(name, value):
@@ -34,31 +40,50 @@ class Optimizer:
         self.t = 0
         self.epoch = 1
         self.state: dict[int, dict[str, np.ndarray]] = {}
+        self._checked: dict[int, tuple] = {}
 
     def current_lr(self) -> float:
-        return self.lr(self.epoch) if isinstance(self.lr, Schedule) else self.lr
+        lr = self.lr(self.epoch) if isinstance(self.lr, Schedule) else self.lr
+        return check.real_number("lr", lr, low=0)
 
     def step(self, parameters):
         self.t += 1
         lr = self.current_lr()
         for p in parameters:
-            state = self.state.get(id(p))
-            if state is None:
-                state = self.state[id(p)] = {name: np.zeros_like(p.value) for name in self.state_names}
             decay = self.weight_decay if p.decay else 0.0
-            self.update(p.value, p.grad, state, lr, decay)
+            self.update(self._flat_arrays(p), lr, decay)
+
+    def _flat_arrays(self, p):
+        """[θ, g, *state] of parameter p as flat views for the update kernel.
+
+        They are checked (``engine.functional.optim.flat_arrays``) when p is first
+        seen, or after its value or gradient array was replaced; each later step
+        calls the kernel directly: checking ten small arrays again at every step
+        took longer than updating them.
+        """
+        checked = self._checked.get(id(p))
+        if checked is not None and checked[0] is p.value and checked[1] is p.grad:
+            return checked[2]
+        state = self.state.get(id(p))
+        if state is None:
+            state = self.state[id(p)] = {name: np.zeros_like(p.value) for name in self.state_names}
+        arrays = update.flat_arrays(p.value, p.grad, **state)
+        if p.grad.flags.c_contiguous:  # otherwise arrays[1] is a copy, to be made again at every step
+            self._checked[id(p)] = (p.value, p.grad, arrays)
+        return arrays
 
     state_names: tuple[str, ...] = ()
 
-    def update(self, value, grad, state, lr, weight_decay):  # pragma: no cover - abstract
+    def update(self, arrays, lr, weight_decay):  # pragma: no cover - abstract
+        """One step of the rule on ``arrays`` = [θ, g, *state] (flat views), through its fused kernel."""
         raise NotImplementedError
 
 
 class SGD(Optimizer):
     """θ_t = θ_{t−1} − α g_t."""
 
-    def update(self, value, grad, state, lr, weight_decay):
-        update.sgd_update(value, grad, lr, weight_decay)
+    def update(self, arrays, lr, weight_decay):
+        _kernels(arrays).sgd(*arrays, lr, weight_decay)
 
 
 class Momentum(Optimizer):
@@ -70,8 +95,8 @@ class Momentum(Optimizer):
         super().__init__(lr, weight_decay)
         self.beta1, self.bias_correction = _beta("beta1", beta1), bool(bias_correction)
 
-    def update(self, value, grad, state, lr, weight_decay):
-        update.momentum_update(value, grad, state["m"], self.t, lr, self.beta1, self.bias_correction, weight_decay)
+    def update(self, arrays, lr, weight_decay):
+        _kernels(arrays).momentum(*arrays, lr, self.beta1, self.t, self.bias_correction, weight_decay)
 
 
 class Nesterov(Optimizer):
@@ -83,8 +108,8 @@ class Nesterov(Optimizer):
         super().__init__(lr, weight_decay)
         self.beta1 = _beta("beta1", beta1)
 
-    def update(self, value, grad, state, lr, weight_decay):
-        update.nesterov_update(value, grad, state["m"], lr, self.beta1, weight_decay)
+    def update(self, arrays, lr, weight_decay):
+        _kernels(arrays).nesterov(*arrays, lr, self.beta1, weight_decay)
 
 
 class Adagrad(Optimizer):
@@ -96,8 +121,8 @@ class Adagrad(Optimizer):
         super().__init__(lr, weight_decay)
         self.eps = _eps(eps)
 
-    def update(self, value, grad, state, lr, weight_decay):
-        update.adagrad_update(value, grad, state["s"], lr, self.eps, weight_decay)
+    def update(self, arrays, lr, weight_decay):
+        _kernels(arrays).adagrad(*arrays, lr, self.eps, weight_decay)
 
 
 class RMSProp(Optimizer):
@@ -109,9 +134,8 @@ class RMSProp(Optimizer):
         super().__init__(lr, weight_decay)
         self.beta2, self.eps, self.bias_correction = _beta("beta2", beta2), _eps(eps), bool(bias_correction)
 
-    def update(self, value, grad, state, lr, weight_decay):
-        update.rmsprop_update(value, grad, state["v"], self.t, lr, self.beta2, self.eps, self.bias_correction,
-                              weight_decay)
+    def update(self, arrays, lr, weight_decay):
+        _kernels(arrays).rmsprop(*arrays, lr, self.beta2, self.eps, self.t, self.bias_correction, weight_decay)
 
 
 class Adam(Optimizer):
@@ -123,6 +147,5 @@ class Adam(Optimizer):
         super().__init__(lr, weight_decay)
         self.beta1, self.beta2, self.eps = _beta("beta1", beta1), _beta("beta2", beta2), _eps(eps)
 
-    def update(self, value, grad, state, lr, weight_decay):
-        update.adam_update(value, grad, state["m"], state["v"], self.t, lr, self.beta1, self.beta2, self.eps,
-                           weight_decay)
+    def update(self, arrays, lr, weight_decay):
+        _kernels(arrays).adam(*arrays, lr, self.beta1, self.beta2, self.eps, self.t, weight_decay)

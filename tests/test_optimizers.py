@@ -524,6 +524,33 @@ def test_non_contiguous_gradient_is_accepted(rng):
     np.testing.assert_allclose(theta, theta0 - 0.1 * g_big.T, rtol=RTOL, atol=ATOL)
 
 
+@pytest.mark.parametrize("kind", ["sgd", "adam"])
+def test_optimizer_follows_replaced_arrays(rng, kind):
+    """The optimiser checks a parameter's arrays once and then reuses them; it must notice
+    when the value or the gradient is replaced by another array (a transposed view included)."""
+    theta0, grads = random_problem(rng, steps=3)
+    p = Parameter.create("W", theta0.copy(), decay=True)
+    opt = make_optimizer(kind, 0.1)
+    p.grad[...] = grads[0]
+    opt.step([p])
+    p.value = p.value.copy()  # a new array: the next step must update this one
+    p.grad = np.ascontiguousarray(grads[1].T).T  # a non-contiguous view with the values of grads[1]
+    opt.step([p])
+    p.grad = grads[2].copy()
+    opt.step([p])
+    expected, _ = reference_run(kind, theta0, grads, 0.1, **CASES[kind][1])
+    np.testing.assert_allclose(p.value, expected[-1], rtol=RTOL, atol=ATOL)
+
+
+def test_optimizer_rejects_a_gradient_of_another_dtype(rng):
+    p = Parameter.create("W", rng.standard_normal(SHAPE).astype(np.float32), decay=True)
+    opt = Adam()
+    opt.step([p])
+    p.grad = rng.standard_normal(SHAPE)  # float64 next to a float32 parameter
+    with pytest.raises(TypeError, match="grad is float64"):
+        opt.step([p])
+
+
 def test_defaults_are_the_conventions():
     adam = Adam()
     assert (adam.lr, adam.beta1, adam.beta2, adam.eps) == (0.001, 0.9, 0.999, 1e-8)

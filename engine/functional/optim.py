@@ -23,7 +23,9 @@ from .. import validation as check
 from ..backends import backend_for
 
 
-def _arrays(param, grad, **state):
+def flat_arrays(param, grad, **state):
+    """Check a parameter, its gradient and its state arrays; return them as flat views
+    [param, grad, *state] in that order, ready for an update kernel."""
     for name, value in {"param": param, "grad": grad, **state}.items():
         if not isinstance(value, np.ndarray) or value.dtype not in check.FLOAT_DTYPES:
             raise TypeError(f"{name} must be a float32 or float64 numpy array, got {check.describe(value)}")
@@ -52,35 +54,35 @@ def _beta(name, value):
 
 def sgd_update(param, grad, lr, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
-    arrays = _arrays(param, grad)
+    arrays = flat_arrays(param, grad)
     backend_for(param).optim.sgd(*arrays, lr, weight_decay)
     return param
 
 
 def momentum_update(param, grad, m, t, lr, beta1=0.9, bias_correction=False, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
-    arrays = _arrays(param, grad, m=m)
+    arrays = flat_arrays(param, grad, m=m)
     backend_for(param).optim.momentum(*arrays, lr, _beta("beta1", beta1), _step(t), bool(bias_correction), weight_decay)
     return param
 
 
 def nesterov_update(param, grad, m, lr, beta1=0.9, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
-    arrays = _arrays(param, grad, m=m)
+    arrays = flat_arrays(param, grad, m=m)
     backend_for(param).optim.nesterov(*arrays, lr, _beta("beta1", beta1), weight_decay)
     return param
 
 
 def adagrad_update(param, grad, s, lr, eps=1e-8, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
-    arrays = _arrays(param, grad, s=s)
+    arrays = flat_arrays(param, grad, s=s)
     backend_for(param).optim.adagrad(*arrays, lr, check.real_number("eps", eps, low=0), weight_decay)
     return param
 
 
 def rmsprop_update(param, grad, v, t, lr, beta2=0.9, eps=1e-8, bias_correction=False, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
-    arrays = _arrays(param, grad, v=v)
+    arrays = flat_arrays(param, grad, v=v)
     backend_for(param).optim.rmsprop(
         *arrays, lr, _beta("beta2", beta2), check.real_number("eps", eps, low=0), _step(t),
         bool(bias_correction), weight_decay,
@@ -90,7 +92,7 @@ def rmsprop_update(param, grad, v, t, lr, beta2=0.9, eps=1e-8, bias_correction=F
 
 def adam_update(param, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
     lr, weight_decay = _rate(lr, weight_decay)
-    arrays = _arrays(param, grad, m=m, v=v)
+    arrays = flat_arrays(param, grad, m=m, v=v)
     backend_for(param).optim.adam(
         *arrays, lr, _beta("beta1", beta1), _beta("beta2", beta2), check.real_number("eps", eps, low=0),
         _step(t), weight_decay,

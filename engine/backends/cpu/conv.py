@@ -31,6 +31,8 @@ for small images, and reuses its own scratch memory from ``workspace``
 import numpy as np
 from numba import njit, prange
 
+from . import runs
+
 
 @njit(cache=True)
 def _valid_range(offset, stride, size, count):
@@ -44,93 +46,92 @@ def _valid_range(offset, stride, size, count):
 @njit(cache=True)
 def im2col_pixels(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols, row0):
     """cols[row0 + p, (u·KW + v)·C + c] = x[n, i·s_h + u − p_top, j·s_w + v − p_left, c], 0 outside;
-    the last column, the bias tap, is 1."""
+    the last column, the bias tap, is 1.
+
+    In NHWC the KW·C values under one kernel row are one contiguous run of an
+    image row, so each (p, u) is a single copy (with zeros where the kernel
+    hangs over the border).
+    """
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    image, flat = x.reshape(-1), cols.reshape(-1)
+    run, stride = kw * channels, kh * kw * channels + 1
     for i in range(out_h):
-        for u in range(kh):
-            row = i * stride_h + u - pad_top
-            inside_rows = 0 <= row < height
-            source = x[n, max(0, min(row, height - 1))]
-            for j in range(out_w):
-                target = cols[row0 + i * out_w + j]
-                target[kh * kw * channels] = 1
-                for v in range(kw):
-                    column = j * stride_w + v - pad_left
-                    base = (u * kw + v) * channels
-                    if inside_rows and 0 <= column < width:
-                        for c in range(channels):
-                            target[base + c] = source[column, c]
-                    else:
-                        target[base : base + channels] = 0
+        for j in range(out_w):
+            start = (row0 + i * out_w + j) * stride
+            flat[start + stride - 1] = 1
+            first = j * stride_w - pad_left  # the image column under v = 0
+            v0 = min(max(-first, 0), kw)
+            v1 = max(min(width - first, kw), v0)  # columns v0..v1-1 are inside the image
+            for u in range(kh):
+                row = i * stride_h + u - pad_top
+                target = start + u * run
+                if row < 0 or row >= height:
+                    runs.fill(flat, target, run, 0)
+                    continue
+                runs.fill(flat, target, v0 * channels, 0)
+                source = ((n * height + row) * width + first + v0) * channels
+                runs.copy(flat, target + v0 * channels, image, source, (v1 - v0) * channels, 1)
+                runs.fill(flat, target + v1 * channels, (kw - v1) * channels, 0)
 
 
 @njit(cache=True)
 def im2col_taps(x, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, cols, col0):
     """cols[(u·KW + v)·C + c, col0 + p]: the same values as ``im2col_pixels``, transposed."""
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
-    cols[kh * kw * channels, col0 : col0 + out_h * out_w] = 1
+    image, flat, length = x.reshape(-1), cols.reshape(-1), cols.shape[1]
+    runs.fill(flat, kh * kw * channels * length + col0, out_h * out_w, 1)
     for u in range(kh):
         for v in range(kw):
             j0, j1 = _valid_range(v - pad_left, stride_w, width, out_w)
             for c in range(channels):
-                tap = cols[(u * kw + v) * channels + c]
+                tap = ((u * kw + v) * channels + c) * length + col0
                 for i in range(out_h):
                     row = i * stride_h + u - pad_top
-                    segment = tap[col0 + i * out_w : col0 + (i + 1) * out_w]
+                    target = tap + i * out_w
                     if row < 0 or row >= height:
-                        segment[:] = 0
+                        runs.fill(flat, target, out_w, 0)
                         continue
-                    segment[:j0] = 0
-                    segment[j1:] = 0
-                    source = x[n, row, :, c]
-                    for j in range(j0, j1):
-                        segment[j] = source[j * stride_w + v - pad_left]
+                    runs.fill(flat, target, j0, 0)
+                    source = ((n * height + row) * width + j0 * stride_w + v - pad_left) * channels + c
+                    runs.copy(flat, target + j0, image, source, j1 - j0, stride_w * channels)
+                    runs.fill(flat, target + j1, out_w - j1, 0)
 
 
 @njit(cache=True)
 def col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx, row0):
-    """The adjoint of ``im2col_pixels``: add each entry back onto the pixel it was copied from.
-
-    In NHWC the KW·C pixels under one kernel row are one contiguous run of an
-    image row, so away from the border each (p, u) is a single run of additions.
-    """
+    """The adjoint of ``im2col_pixels``: add each entry back onto the pixel it was
+    copied from, one run of KW·C values per (p, u)."""
     height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
-    rows = dx.reshape(dx.shape[0], height, width * channels)
-    run = kw * channels
+    image, flat = dx.reshape(-1), dcols.reshape(-1)
+    run, stride = kw * channels, dcols.shape[1]
     for i in range(out_h):
-        for u in range(kh):
-            row = i * stride_h + u - pad_top
-            if row < 0 or row >= height:
-                continue
-            for j in range(out_w):
-                p = row0 + i * out_w + j
-                first = j * stride_w - pad_left
-                if first >= 0 and first + kw <= width:
-                    for t in range(run):
-                        rows[n, row, first * channels + t] += dcols[p, u * run + t]
-                    continue
-                for v in range(kw):
-                    column = first + v
-                    if 0 <= column < width:
-                        for c in range(channels):
-                            rows[n, row, column * channels + c] += dcols[p, u * run + v * channels + c]
+        for j in range(out_w):
+            start = (row0 + i * out_w + j) * stride
+            first = j * stride_w - pad_left
+            v0 = min(max(-first, 0), kw)
+            v1 = max(min(width - first, kw), v0)
+            for u in range(kh):
+                row = i * stride_h + u - pad_top
+                if 0 <= row < height:
+                    target = ((n * height + row) * width + first + v0) * channels
+                    runs.add(image, target, 1, flat, start + u * run + v0 * channels, (v1 - v0) * channels)
 
 
 @njit(cache=True)
 def col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx, col0):
     """The adjoint of ``im2col_taps``."""
     height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+    image, flat, length = dx.reshape(-1), dcols.reshape(-1), dcols.shape[1]
     for u in range(kh):
         for v in range(kw):
             j0, j1 = _valid_range(v - pad_left, stride_w, width, out_w)
             for c in range(channels):
-                tap = dcols[(u * kw + v) * channels + c]
+                tap = ((u * kw + v) * channels + c) * length + col0
                 for i in range(out_h):
                     row = i * stride_h + u - pad_top
                     if 0 <= row < height:
-                        target = dx[n, row, :, c]
-                        for j in range(j0, j1):
-                            target[j * stride_w + v - pad_left] += tap[col0 + i * out_w + j]
+                        target = ((n * height + row) * width + j0 * stride_w + v - pad_left) * channels + c
+                        runs.add(image, target, stride_w * channels, flat, tap + i * out_w + j0, j1 - j0)
 
 
 @njit(cache=True)

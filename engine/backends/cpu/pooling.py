@@ -8,6 +8,8 @@ window in row-major order; average pooling spreads it evenly.
 import numpy as np
 from numba import njit, prange
 
+from . import runs
+
 
 @njit(cache=True)
 def _wins(value, best):
@@ -58,20 +60,30 @@ def max_backward(dy, x, size_h, size_w, stride_h, stride_w, dx):
 
 @njit(parallel=True, cache=True)
 def average_forward(x, size_h, size_w, stride_h, stride_w, y):
-    scale = 1.0 / (size_h * size_w)
-    channels = x.shape[3]
+    """y[n, i, j, c] = (1 / (size_h·size_w)) Σ_{u, v} x[n, i·s_h + u, j·s_w + v, c].
+
+    Per output row: first the window's size_h image rows are added as whole
+    rows (long vectorised runs), then each window's columns are added from that sum.
+    """
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    out_h, out_w = y.shape[1], y.shape[2]
+    row_length, out_length = width * channels, out_w * channels
+    image, pooled = x.reshape(-1), y.reshape(-1)
+    scale = 1 / (size_h * size_w)
     for n in prange(x.shape[0]):
-        for i in range(y.shape[1]):
-            for j in range(y.shape[2]):
-                for c in range(channels):
-                    y[n, i, j, c] = 0
-                for u in range(size_h):
-                    for v in range(size_w):
-                        r, q = i * stride_h + u, j * stride_w + v
-                        for c in range(channels):
-                            y[n, i, j, c] += x[n, r, q, c]
-                for c in range(channels):
-                    y[n, i, j, c] *= scale
+        window_rows = np.empty(row_length, x.dtype)  # Σ_u x[n, i·s_h + u]
+        for i in range(out_h):
+            first = (n * height + i * stride_h) * row_length
+            runs.copy(window_rows, 0, image, first, row_length, 1)
+            for u in range(1, size_h):
+                runs.add(window_rows, 0, 1, image, first + u * row_length, row_length)
+            out = (n * out_h + i) * out_length
+            runs.fill(pooled, out, out_length, 0)
+            for j in range(out_w):
+                for v in range(size_w):
+                    runs.add(pooled, out + j * channels, 1, window_rows, (j * stride_w + v) * channels, channels)
+            for k in range(out, out + out_length):
+                pooled[k] *= scale
 
 
 @njit(parallel=True, cache=True)

