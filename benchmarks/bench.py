@@ -4,15 +4,16 @@ Each framework runs in a worker process of its own, as a user runs it (the
 engine tunes the process's allocator and BLAS threads at import; PyTorch must
 neither profit nor suffer from that), with the same two threads. The workers
 run alternately, several rounds each, so both see the same machine noise.
-Every case reports the median time over all rounds and its interquartile
-range; the ratio is engine time / PyTorch time (below 1: the engine is
+Each case is called three times before it is timed (compilation, buffers,
+optimiser state: a training run's steady state). Every case reports the
+median time over all rounds and its interquartile range; the ratio is engine time / PyTorch time (below 1: the engine is
 faster). Convolutions also report GFLOP/s against this machine's
 single-precision matrix-product peak, measured at the start. Finally: page
 faults per LeNet step, and the time from a fresh process to the end of the
 first LeNet training step with an empty Numba cache (cold) and a filled one
 (warm).
 
-    python benchmarks/bench.py [--rounds 3] [--repeats 7] [--json bench-output/results.json]
+    python benchmarks/bench.py [--rounds 3] [--repeats 15] [--json bench-output/results.json]
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ TARGETS = {  # case -> maximum ratio engine / PyTorch
 }
 CONV_SHAPES = [(64, 28, 28, 1, 6, 0), (64, 13, 13, 6, 16, 0), (64, 32, 32, 64, 64, 1)]
 COLD_LIMIT_S, WARM_LIMIT_S = 90.0, 2.0
+WARM_UP_CALLS = 3
 
 
 def conv_name(n, h, w, c, f, pad):
@@ -182,8 +184,10 @@ def worker(peer, repeats):
         numba.set_num_threads(THREADS)
     samples = {}
     for name, function in cases.items():
-        function()  # warm-up (and compilation)
-        count = 2 if name.startswith("fit") else repeats
+        fit = name.startswith("fit")
+        for _ in range(1 if fit else WARM_UP_CALLS):  # compilation, then the buffers and state of a steady run
+            function()
+        count = 2 if fit else repeats
         times = []
         for _ in range(count):
             start = time.perf_counter()
@@ -237,7 +241,7 @@ def first_step_seconds(cache_dir):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="engine vs PyTorch on the CPU")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--json", type=Path, default=Path("bench-output/results.json"))
     parser.add_argument("--worker", choices=["engine", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -114,8 +114,13 @@ class Columns:
         self.values, self.plan = values, plan
 
 
-def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False):
+def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False, relu=False):
     """The convolution of a batch x (N, H, W, C) with kernels W (KH, KW, C, F) plus b (F,).
+
+    With ``relu=True`` it returns ReLU(conv(x, W) + b), the ReLU applied to each
+    block of the output while that is still in the cache; the matching backward
+    is ``conv2d_backward(..., relu_output=y)``. The Conv2D layer with
+    ``activation="relu"`` works this way.
 
     With ``keep_columns=True`` it returns ``(y, columns)``: the unrolled input
     (N·OH·OW·(KH·KW·C + 1) values), which ``conv2d_backward(..., columns=columns)``
@@ -130,7 +135,7 @@ def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False):
     y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
     workspace = scratch("conv.columns", (blocks, elements), x.dtype, be)
     kept = be.empty(x.shape[0] * _columns_per_sample(W.shape, (out_h, out_w)) if keep_columns else 0, x.dtype)
-    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept)
+    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept, bool(relu))
     return (y, Columns(kept, plan)) if keep_columns else y
 
 
@@ -140,18 +145,27 @@ def columns_bytes(x_shape, w_shape, stride=1, padding=0, itemsize=4):
     return x_shape[0] * _columns_per_sample(w_shape, out_hw) * itemsize
 
 
-def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None):
+def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None, relu_output=None):
     """Gradients (dx, dW, db) of the convolution, given dy = ∂L/∂y of shape (N, OH, OW, F).
 
     With ``need_dx=False`` the input gradient is skipped and returned as None
     (a network's first layer needs none: its input is the data). ``columns``
     are those kept by ``conv2d_forward(..., keep_columns=True)`` on the same x and W.
+    ``relu_output`` is the y of ``conv2d_forward(..., relu=True)``: dy is then
+    the gradient with respect to that ReLU's output, and the gradients are
+    those of y = ReLU(conv(x, W) + b) (ReLU'(0) = 0).
     """
     x, W, _ = _check(x, W)
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     dy = check.float_array("dy", dy, ndim=4)
     check.shape_equal("dy", dy, (x.shape[0], out_h, out_w, W.shape[3]), "the shape of the forward output")
     check.same_dtype(dy=dy, x=x)
+    if relu_output is None:
+        relu_output = dy[:0]  # empty: no ReLU to undo
+    else:
+        relu_output = check.float_array("relu_output", relu_output, ndim=4)
+        check.shape_equal("relu_output", relu_output, dy.shape, "the shape of the forward output")
+        check.same_dtype(relu_output=relu_output, x=x)
     be = backend_for(x)
     plan = _im2col_plan(x.shape, W.shape, (out_h, out_w))
     blocks, group, tap_major, elements = plan
@@ -167,5 +181,10 @@ def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None):
     db = be.empty((W.shape[3],), x.dtype)
     work = scratch("conv.columns_and_gradient", (blocks, 2, elements), x.dtype, be)
     partial = scratch("conv.partial_gradients", (blocks, taps + 1, W.shape[3]), x.dtype, be)
-    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial, group, tap_major, bool(need_dx), kept)
+    transposed = scratch("conv.transposed_upstream", (blocks, W.shape[3] * group * out_h * out_w if tap_major else 0),
+                         x.dtype, be)
+    masked = scratch("conv.masked_upstream", (blocks, group * out_h * out_w * W.shape[3] if relu_output.size else 0),
+                     x.dtype, be)
+    be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial, transposed, masked, group, tap_major,
+                     bool(need_dx), kept, relu_output)
     return (dx if need_dx else None), dW, db

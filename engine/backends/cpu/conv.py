@@ -135,6 +135,23 @@ def col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, 
 
 
 @njit(cache=True)
+def weight_gradient_taps(cols, upstream, upstream_t, step):
+    """step[t, f] = Σ_p cols[t, p] · upstream[p, f], for tap-major columns.
+
+    With few taps and few filters BLAS spends more time packing this thin
+    product than computing it; one dot product per (t, f), over contiguous
+    runs once ``upstream`` is transposed into ``upstream_t``, is faster.
+    """
+    taps, pixels, filters = cols.shape[0], cols.shape[1], upstream.shape[1]
+    flat_cols, flat_up, flat_t = cols.reshape(-1), upstream.reshape(-1), upstream_t.reshape(-1)
+    for f in range(filters):
+        runs.copy(flat_t, f * pixels, flat_up, f, pixels, filters)
+    for t in range(taps):
+        for f in range(filters):
+            step[t, f] = runs.dot(flat_cols, t * pixels, flat_t, f * pixels, pixels)
+
+
+@njit(cache=True)
 def _carve(buffer, taps, pixels, tap_major):
     """The (taps, pixels) or (pixels, taps) matrix at the start of the flat ``buffer``."""
     if tap_major:
@@ -169,11 +186,13 @@ def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out
 
 
 @njit(parallel=True, cache=True)
-def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept):
+def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept, relu):
     """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated.
 
     If ``kept`` is not empty, the columns of every sample are left in it
     (N·pixels·(K + 1) values) for the backward pass, instead of in scratch.
+    With ``relu`` each group's output goes through ReLU while it is still in
+    the cache: y = max(conv(x, W) + b, 0).
     """
     n_samples, out_h, out_w, filters = x.shape[0], y.shape[1], y.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
@@ -192,11 +211,13 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group,
                 np.dot(cols.T, weights, out)
             else:
                 np.dot(cols, weights, out)
+            if relu:
+                runs.relu(out.reshape(-1), 0, out.size)
 
 
 @njit(parallel=True, cache=True)
-def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial, group, tap_major,
-             need_dx, kept):
+def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial, transposed, masked,
+             group, tap_major, need_dx, kept, relu_output):
     """All three gradients of the convolution in one pass over the samples:
 
     [∂L/∂W₂; ∂L/∂b] = colsᵀ ∂L/∂y (the bias tap gives ∂L/∂b),  ∂L/∂x = col2im(∂L/∂y W₂ᵀ).
@@ -204,6 +225,10 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
     ``workspace`` is (blocks, 2, group·pixels·(K + 1)): the columns of a group
     and their gradient. Each block sums its own [∂L/∂W₂; ∂L/∂b] into
     ``partial`` (blocks, K + 1, F); the blocks are added at the end.
+    ``transposed`` (blocks, F·group·pixels) is scratch for ``weight_gradient_taps``.
+    A non-empty ``relu_output`` is the y of a forward pass with ``relu``: dy is
+    then ∂L/∂y and each group's ∂L/∂z = ∂L/∂y · [y > 0] is formed in ``masked``
+    (blocks, group·pixels·F) just before it is used.
     ``need_dx=False`` skips ∂L/∂x (the first layer of a network needs none).
     A non-empty ``kept`` holds the columns the forward pass left there (same
     ``group``), so they are not unrolled again.
@@ -221,13 +246,18 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             pixels = (n1 - n0) * out_h * out_w
             upstream = upstreams[n0 * out_h * out_w : n1 * out_h * out_w]
+            if relu_output.size > 0:
+                mask = relu_output.reshape(-1)[n0 * out_h * out_w * filters : n1 * out_h * out_w * filters]
+                gated = masked[blk, : upstream.size]
+                runs.relu_gradient(gated, upstream.reshape(-1), mask)
+                upstream = gated.reshape(upstream.shape)
             if kept.size > 0:
                 cols = _carve(kept[n0 * per_sample :], taps + 1, pixels, tap_major)
             else:
                 cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
                                workspace[blk, 0], tap_major)
             if tap_major:
-                np.dot(cols, upstream, step)
+                weight_gradient_taps(cols, upstream, transposed[blk], step)
             else:
                 np.dot(cols.T, upstream, step)
             grad += step

@@ -51,3 +51,32 @@ def add(dst, dst_start, dst_step, src, src_start, count):
         step = np.uint64(dst_step)
         for k in range(count):
             dst[d + k * step] += src[s + k]
+
+
+@njit(cache=True, fastmath={"reassoc", "nsz", "contract"})
+def dot(a, a_start, b, b_start, count):
+    """Σ_k a[a_start + k] · b[b_start + k], summed in whatever order is fastest
+    (``fastmath`` lets LLVM split the sum over SIMD lanes)."""
+    total = a[0] * 0
+    a0, b0 = np.uint64(a_start), np.uint64(b_start)
+    for k in range(np.uint64(max(count, 0))):
+        total += a[a0 + k] * b[b0 + k]
+    return total
+
+
+@njit(cache=True)
+def relu(a, start, count):
+    """a[start : start + count] = max(a, 0) in place (NaN stays NaN, as ``relu_forward``)."""
+    if count <= 0:
+        return
+    start, count = np.uint64(start), np.uint64(count)
+    for k in range(count):
+        value = a[start + k]
+        a[start + k] = value if not value <= 0 else 0
+
+
+@njit(cache=True)
+def relu_gradient(dz, dy, y):
+    """dz = dy · [y > 0] over whole flat arrays, y the output of ReLU (y > 0 exactly where z > 0)."""
+    for k in range(np.uint64(dz.size)):
+        dz[k] = dy[k] * (y[k] > 0)
