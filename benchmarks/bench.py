@@ -2,18 +2,21 @@
 
 Each framework runs in a worker process of its own, as a user runs it (the
 engine tunes the process's allocator and BLAS threads at import; PyTorch must
-neither profit nor suffer from that), with the same two threads. The workers
-run alternately, several rounds each, so both see the same machine noise.
-Each case is called three times before it is timed (compilation, buffers,
-optimiser state: a training run's steady state). Every case reports the
-median time over all rounds and its interquartile range; the ratio is engine time / PyTorch time (below 1: the engine is
-faster). Convolutions also report GFLOP/s against this machine's
-single-precision matrix-product peak, measured at the start. Finally: page
-faults per LeNet step, and the time from a fresh process to the end of the
-first LeNet training step with an empty Numba cache (cold) and a filled one
-(warm).
+neither profit nor suffer from that), with the same two threads. Both workers
+stay alive for the whole run and take turns: for each case, several short
+rounds of a few calls, engine and PyTorch alternating (and alternating which
+goes first), so that both see the same machine noise even on a shared
+machine whose speed drifts from minute to minute. Each case is called three
+times before it is timed (compilation, buffers, optimiser state: a training
+run's steady state). Every case reports the median time over all rounds and
+its interquartile range; the ratio is engine time / PyTorch time (below 1:
+the engine is faster). Convolutions also report GFLOP/s against this
+machine's single-precision matrix-product peak, measured at the start.
+Finally: page faults per LeNet step, and the time from a fresh process to the
+end of the first LeNet training step with an empty Numba cache (cold) and a
+filled one (warm).
 
-    python benchmarks/bench.py [--rounds 3] [--repeats 15] [--json bench-output/results.json]
+    python benchmarks/bench.py [--rounds 6] [--repeats 5] [--json bench-output/results.json]
 """
 
 from __future__ import annotations
@@ -174,35 +177,55 @@ def minor_page_faults(step, repeats=10):
     return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / repeats
 
 
-def worker(peer, repeats):
-    """Time every case of one framework; print {case: [seconds, ...], "page faults": ...} as JSON."""
+def worker(peer):
+    """Serve timing requests for one framework: each stdin line names a case and a number
+    of calls; the answer is one JSON line with the seconds of each call. A case is called
+    WARM_UP_CALLS times (once for an epoch) before its first timed call."""
     rng = np.random.default_rng(0)
     cases = engine_cases(rng) if peer == "engine" else torch_cases(rng)
     if peer == "engine":
         import numba
 
         numba.set_num_threads(THREADS)
-    samples = {}
-    for name, function in cases.items():
-        fit = name.startswith("fit")
-        for _ in range(1 if fit else WARM_UP_CALLS):  # compilation, then the buffers and state of a steady run
-            function()
-        count = 2 if fit else repeats
-        times = []
-        for _ in range(count):
-            start = time.perf_counter()
-            function()
-            times.append(time.perf_counter() - start)
-        samples[name] = times
-    faults = minor_page_faults(cases["lenet step, batch 256"])
-    print(json.dumps({"samples": samples, "page_faults_per_lenet_step": faults}))
+    print(json.dumps({"cases": list(cases)}), flush=True)
+    warmed = set()
+    for line in sys.stdin:
+        request = json.loads(line)
+        name, function = request["case"], cases.get(request["case"])
+        if request["case"] == "page faults":
+            answer = {"page_faults_per_lenet_step": minor_page_faults(cases["lenet step, batch 256"])}
+        else:
+            if name not in warmed:
+                for _ in range(1 if name.startswith("fit") else WARM_UP_CALLS):
+                    function()
+                warmed.add(name)
+            answer = {"seconds": [_timed(function) for _ in range(request["calls"])]}
+        print(json.dumps(answer), flush=True)
 
 
-def run_worker(peer, repeats):
-    env = dict(os.environ, NUMBA_NUM_THREADS=str(THREADS), OMP_NUM_THREADS=str(THREADS))
-    out = subprocess.run([sys.executable, __file__, "--worker", peer, "--repeats", str(repeats)], env=env,
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+class Worker:
+    """A worker process of one framework, kept alive for the whole benchmark."""
+
+    def __init__(self, peer):
+        env = dict(os.environ, NUMBA_NUM_THREADS=str(THREADS), OMP_NUM_THREADS=str(THREADS))
+        self.process = subprocess.Popen([sys.executable, __file__, "--worker", peer], env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.cases = self._read()["cases"]
+
+    def _read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"benchmark worker exited with status {self.process.wait()}")
+        return json.loads(line)
+
+    def ask(self, case, calls=0):
+        self.process.stdin.write(json.dumps({"case": case, "calls": calls}) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
 
 
 # -- the machine and start-up ----------------------------------------------------------------------
@@ -240,34 +263,42 @@ def first_step_seconds(cache_dir):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="engine vs PyTorch on the CPU")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", type=Path, default=Path("bench-output/results.json"))
     parser.add_argument("--worker", choices=["engine", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker, args.repeats)
+        return worker(args.worker)
 
     import numba
     import torch
 
     peak = sgemm_peak()
     print(f"threads: {THREADS} for numba and torch, each in its own process; float32 sgemm peak {peak:.1f} GFLOP/s;"
-          f" torch {torch.__version__}, numba {numba.__version__}; {args.rounds} alternating rounds")
-    runs = {"engine": [], "torch": []}
-    for _ in range(args.rounds):
-        for peer in runs:
-            runs[peer].append(run_worker(peer, args.repeats))
+          f" torch {torch.__version__}, numba {numba.__version__}; {args.rounds} alternating rounds"
+          f" of {args.repeats} calls per case")
+    workers = {peer: Worker(peer) for peer in ("engine", "torch")}
+    samples = {peer: {name: [] for name in workers["engine"].cases} for peer in workers}
+    for name in workers["engine"].cases:
+        calls = 2 if name.startswith("fit") else args.repeats
+        for round_ in range(args.rounds):
+            order = ("engine", "torch") if round_ % 2 == 0 else ("torch", "engine")
+            for peer in order:
+                samples[peer][name] += workers[peer].ask(name, calls)["seconds"]
+    faults = {peer: workers[peer].ask("page faults")["page_faults_per_lenet_step"] for peer in workers}
+    for worker_process in workers.values():
+        worker_process.close()
 
     def pooled(peer, name):
-        times = np.concatenate([run["samples"][name] for run in runs[peer]])
+        times = np.array(samples[peer][name])
         q1, median, q3 = np.percentile(times, [25, 50, 75])
         return median, q3 - q1
 
     flops = {conv_name(*shape): conv_flops(*shape) for shape in CONV_SHAPES}
     print(f"{'case':44s} {'engine ms':>13s} {'torch ms':>13s} {'ratio':>6s} {'target':>7s}  GFLOP/s (% of peak)")
     results, failures = [], []
-    for name in runs["engine"][0]["samples"]:
+    for name in samples["engine"]:
         (ours, our_spread), (theirs, their_spread) = pooled("engine", name), pooled("torch", name)
         ratio, target = ours / theirs, TARGETS.get(name)
         verdict = "" if target is None else (f"<= {target:.1f}" if ratio <= target else "MISSED")
@@ -279,7 +310,6 @@ def main(argv=None):
               f" {ratio:6.2f} {verdict:>7s}  {shown}")
         results.append(dict(case=name, engine_s=ours, engine_iqr_s=our_spread, torch_s=theirs,
                             torch_iqr_s=their_spread, ratio=ratio, target=target, gflops=rate))
-    faults = {peer: float(np.median([run["page_faults_per_lenet_step"] for run in runs[peer]])) for peer in runs}
     print(f"minor page faults per LeNet step at batch 256: engine {faults['engine']:.0f}, torch {faults['torch']:.0f}")
 
     with tempfile.TemporaryDirectory() as cache:

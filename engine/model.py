@@ -13,7 +13,7 @@ import numpy as np
 
 from . import validation as check
 from .init import make_rng
-from .layers import Layer, Softmax
+from .layers import Layer, Softmax, fused
 from .layers.linear import _WithActivation
 from .losses import CrossEntropy, accuracy, get_loss
 
@@ -42,6 +42,7 @@ class Sequential:
         self.rng = make_rng(seed)
         self.input_shape = None
         self.stop_training = False
+        self._stages = None
         if input_shape is not None:
             self.build(input_shape)
 
@@ -60,6 +61,7 @@ class Sequential:
         names = [layer.name for layer in self.layers]
         if len(set(names)) != len(names):
             raise ValueError(f"layer names must be unique, got {names}")
+        self._stages = fused.stages(self.layers)
         return shape
 
     @property
@@ -100,17 +102,23 @@ class Sequential:
 
     def forward(self, x):
         x = self._check_input(x)
-        for layer in self.layers:
-            x = layer.forward(x)
+        for _, _, stage in self._stages:  # the layers, some pairs run as one pass (engine.layers.fused)
+            x = stage.forward(x)
         return x
 
     __call__ = forward
 
     def backward(self, dy, start=None):
         """Backpropagate ∂L/∂output through every layer (or from layer index ``start`` down)."""
+        if self._stages is None:
+            raise RuntimeError("backward called before forward")
         start = len(self.layers) - 1 if start is None else start
-        for layer in reversed(self.layers[: start + 1]):
-            dy = layer.backward(dy)
+        for first, last, stage in reversed(self._stages):
+            if first > start:
+                continue
+            if last > start:
+                raise ValueError(f"backward cannot start at layer {start}: layers {first}-{last} run as one pass")
+            dy = stage.backward(dy)
         return dy
 
     def _softmax_head(self):

@@ -23,6 +23,7 @@ from .activations import (
     tanh_forward,
 )
 from .conv import conv2d_backward, conv2d_forward, conv2d_geometry, resolve_padding
+from .conv_block import conv2d_relu_avg_pool_backward, conv2d_relu_avg_pool_forward
 from .dense import dense_backward, dense_forward
 from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss, softmax_cross_entropy
 from .optim import adagrad_update, adam_update, momentum_update, nesterov_update, rmsprop_update, sgd_update
@@ -48,6 +49,8 @@ __all__ = [
     "conv2d_backward",
     "conv2d_forward",
     "conv2d_geometry",
+    "conv2d_relu_avg_pool_backward",
+    "conv2d_relu_avg_pool_forward",
     "dense_backward",
     "dense_forward",
     "elu_backward",

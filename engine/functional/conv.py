@@ -114,6 +114,9 @@ class Columns:
         self.values, self.plan = values, plan
 
 
+NO_POOL = (0, 0, 0, 0)  # the kernels' "no pooling epilogue"
+
+
 def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False, relu=False):
     """The convolution of a batch x (N, H, W, C) with kernels W (KH, KW, C, F) plus b (F,).
 
@@ -128,15 +131,32 @@ def conv2d_forward(x, W, b, stride=1, padding=0, keep_columns=False, relu=False)
     the columns are small enough.
     """
     x, W, b = _check(x, W, b)
+    y, _, columns = run_forward(x, W, b, stride, padding, keep_columns, relu, pool=None)
+    return (y, columns) if keep_columns else y
+
+
+def run_forward(x, W, b, stride, padding, keep_columns, relu, pool):
+    """The forward kernel on checked arrays: (y, pooled or None, columns or None).
+
+    ``pool`` is None or ((size_h, size_w), (stride_h, stride_w)) of an average
+    pooling applied to y block by block (``engine.functional.conv_block``).
+    """
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     be = backend_for(x)
     plan = _im2col_plan(x.shape, W.shape, (out_h, out_w))
     blocks, group, tap_major, elements = plan
     y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
+    pooled = y[:0] if pool is None else be.empty(_pooled_shape(y.shape, pool), x.dtype)
     workspace = scratch("conv.columns", (blocks, elements), x.dtype, be)
     kept = be.empty(x.shape[0] * _columns_per_sample(W.shape, (out_h, out_w)) if keep_columns else 0, x.dtype)
-    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept, bool(relu))
-    return (y, Columns(kept, plan)) if keep_columns else y
+    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept, bool(relu),
+                    NO_POOL if pool is None else pool[0] + pool[1], pooled)
+    return y, (None if pool is None else pooled), (Columns(kept, plan) if keep_columns else None)
+
+
+def _pooled_shape(shape, pool):
+    (size_h, size_w), (stride_h, stride_w) = pool
+    return (shape[0], (shape[1] - size_h) // stride_h + 1, (shape[2] - size_w) // stride_w + 1, shape[3])
 
 
 def columns_bytes(x_shape, w_shape, stride=1, padding=0, itemsize=4):
@@ -156,16 +176,28 @@ def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None, r
     those of y = ReLU(conv(x, W) + b) (ReLU'(0) = 0).
     """
     x, W, _ = _check(x, W)
-    (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
+    _, _, (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     dy = check.float_array("dy", dy, ndim=4)
     check.shape_equal("dy", dy, (x.shape[0], out_h, out_w, W.shape[3]), "the shape of the forward output")
     check.same_dtype(dy=dy, x=x)
+    if relu_output is not None:
+        relu_output = check_relu_output(relu_output, dy.shape, x)
+    return run_backward(dy, x, W, stride, padding, need_dx, columns, relu_output, pool=None)
+
+
+def check_relu_output(relu_output, shape, x):
+    relu_output = check.float_array("relu_output", relu_output, ndim=4)
+    check.shape_equal("relu_output", relu_output, shape, "the shape of the convolution's output")
+    check.same_dtype(relu_output=relu_output, x=x)
+    return relu_output
+
+
+def run_backward(dy, x, W, stride, padding, need_dx, columns, relu_output, pool):
+    """The backward kernel on checked arrays (``pool`` as in ``run_forward``; with a pool,
+    dy is the pooled output's gradient and ``relu_output`` is required)."""
+    (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     if relu_output is None:
         relu_output = dy[:0]  # empty: no ReLU to undo
-    else:
-        relu_output = check.float_array("relu_output", relu_output, ndim=4)
-        check.shape_equal("relu_output", relu_output, dy.shape, "the shape of the forward output")
-        check.same_dtype(relu_output=relu_output, x=x)
     be = backend_for(x)
     plan = _im2col_plan(x.shape, W.shape, (out_h, out_w))
     blocks, group, tap_major, elements = plan
@@ -175,16 +207,16 @@ def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None, r
         raise ValueError("columns must come from conv2d_forward(..., keep_columns=True) on the same x and W")
     else:
         kept = columns.values
-    taps = W.shape[0] * W.shape[1] * W.shape[2]
+    taps, filters = W.shape[0] * W.shape[1] * W.shape[2], W.shape[3]
     dx = be.empty(x.shape if need_dx else (1, 1, 1, 1), x.dtype)
     dW = be.empty(W.shape, x.dtype)
-    db = be.empty((W.shape[3],), x.dtype)
+    db = be.empty((filters,), x.dtype)
     work = scratch("conv.columns_and_gradient", (blocks, 2, elements), x.dtype, be)
-    partial = scratch("conv.partial_gradients", (blocks, taps + 1, W.shape[3]), x.dtype, be)
-    transposed = scratch("conv.transposed_upstream", (blocks, W.shape[3] * group * out_h * out_w if tap_major else 0),
+    partial = scratch("conv.partial_gradients", (blocks, taps + 1, filters), x.dtype, be)
+    transposed = scratch("conv.transposed_upstream", (blocks, filters * group * out_h * out_w if tap_major else 0),
                          x.dtype, be)
-    masked = scratch("conv.masked_upstream", (blocks, group * out_h * out_w * W.shape[3] if relu_output.size else 0),
-                     x.dtype, be)
+    gated = relu_output.size > 0 or pool is not None
+    masked = scratch("conv.masked_upstream", (blocks, group * out_h * out_w * filters if gated else 0), x.dtype, be)
     be.conv.backward(x, W, dy, sh, sw, top, left, dx, dW, db, work, partial, transposed, masked, group, tap_major,
-                     bool(need_dx), kept, relu_output)
+                     bool(need_dx), kept, relu_output, NO_POOL if pool is None else pool[0] + pool[1])
     return (dx if need_dx else None), dW, db

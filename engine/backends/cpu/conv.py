@@ -31,7 +31,7 @@ for small images, and reuses its own scratch memory from ``workspace``
 import numpy as np
 from numba import njit, prange
 
-from . import runs
+from . import pooling, runs
 
 
 @njit(cache=True)
@@ -186,13 +186,16 @@ def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out
 
 
 @njit(parallel=True, cache=True)
-def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept, relu):
+def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept, relu, pool,
+            pooled):
     """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated.
 
     If ``kept`` is not empty, the columns of every sample are left in it
     (N·pixels·(K + 1) values) for the backward pass, instead of in scratch.
     With ``relu`` each group's output goes through ReLU while it is still in
-    the cache: y = max(conv(x, W) + b, 0).
+    the cache: y = max(conv(x, W) + b, 0). With ``pool`` = (size_h, size_w,
+    stride_h, stride_w) (all 0: none) each group's y is also average-pooled
+    into ``pooled`` (N, PH, PW, F) while it is in the cache.
     """
     n_samples, out_h, out_w, filters = x.shape[0], y.shape[1], y.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
@@ -201,7 +204,9 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group,
     weights[taps] = b
     outputs = y.reshape(n_samples * out_h * out_w, filters)
     blocks, per_sample = workspace.shape[0], out_h * out_w * (taps + 1)
+    pool_h, pool_w, pool_stride_h, pool_stride_w = pool
     for blk in prange(blocks):
+        window_rows = np.empty(out_w * filters, y.dtype)  # scratch of the pooling
         for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
@@ -213,11 +218,15 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group,
                 np.dot(cols, weights, out)
             if relu:
                 runs.relu(out.reshape(-1), 0, out.size)
+            if pool_h > 0:
+                for n in range(n0, n1):
+                    pooling.average_pool_image(y, n, pooled, n, pool_h, pool_w, pool_stride_h, pool_stride_w,
+                                               window_rows)
 
 
 @njit(parallel=True, cache=True)
 def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, workspace, partial, transposed, masked,
-             group, tap_major, need_dx, kept, relu_output):
+             group, tap_major, need_dx, kept, relu_output, pool):
     """All three gradients of the convolution in one pass over the samples:
 
     [∂L/∂W₂; ∂L/∂b] = colsᵀ ∂L/∂y (the bias tap gives ∂L/∂b),  ∂L/∂x = col2im(∂L/∂y W₂ᵀ).
@@ -228,15 +237,19 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
     ``transposed`` (blocks, F·group·pixels) is scratch for ``weight_gradient_taps``.
     A non-empty ``relu_output`` is the y of a forward pass with ``relu``: dy is
     then ∂L/∂y and each group's ∂L/∂z = ∂L/∂y · [y > 0] is formed in ``masked``
-    (blocks, group·pixels·F) just before it is used.
+    (blocks, group·pixels·F) just before it is used. With ``pool`` (as in
+    ``forward``) dy is the gradient of the pooled output, spread back over
+    each group's pixels in ``masked`` first.
     ``need_dx=False`` skips ∂L/∂x (the first layer of a network needs none).
     A non-empty ``kept`` holds the columns the forward pass left there (same
     ``group``), so they are not unrolled again.
     """
-    n_samples, out_h, out_w, filters = x.shape[0], dy.shape[1], dy.shape[2], W.shape[3]
+    pool_h, pool_w, pool_stride_h, pool_stride_w = pool
+    convolved = relu_output if pool_h > 0 else dy  # an array of the convolution's output shape
+    n_samples, out_h, out_w, filters = x.shape[0], convolved.shape[1], convolved.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
     weights = W.reshape(taps, filters)
-    upstreams = dy.reshape(n_samples * out_h * out_w, filters)
+    upstreams = dy.reshape(-1)
     blocks, per_sample = workspace.shape[0], out_h * out_w * (taps + 1)
     for blk in prange(blocks):
         grad = partial[blk]
@@ -245,12 +258,21 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
         for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             pixels = (n1 - n0) * out_h * out_w
-            upstream = upstreams[n0 * out_h * out_w : n1 * out_h * out_w]
-            if relu_output.size > 0:
-                mask = relu_output.reshape(-1)[n0 * out_h * out_w * filters : n1 * out_h * out_w * filters]
-                gated = masked[blk, : upstream.size]
-                runs.relu_gradient(gated, upstream.reshape(-1), mask)
-                upstream = gated.reshape(upstream.shape)
+            first, last = n0 * out_h * out_w * filters, n1 * out_h * out_w * filters
+            if pool_h > 0:  # ∂L/∂y of the group from the pooled gradient, then through the ReLU if any
+                spread = masked[blk, : last - first]
+                images = spread.reshape(n1 - n0, out_h, out_w, filters)
+                for n in range(n0, n1):
+                    pooling.average_unpool_image(dy, n, images, n - n0, pool_h, pool_w, pool_stride_h, pool_stride_w)
+                if relu_output.size > 0:
+                    runs.relu_gradient(spread, spread, relu_output.reshape(-1)[first:last])
+                upstream = spread.reshape(pixels, filters)
+            elif relu_output.size > 0:
+                gated = masked[blk, : last - first]
+                runs.relu_gradient(gated, upstreams[first:last], relu_output.reshape(-1)[first:last])
+                upstream = gated.reshape(pixels, filters)
+            else:
+                upstream = upstreams[first:last].reshape(pixels, filters)
             if kept.size > 0:
                 cols = _carve(kept[n0 * per_sample :], taps + 1, pixels, tap_major)
             else:

@@ -58,48 +58,62 @@ def max_backward(dy, x, size_h, size_w, stride_h, stride_w, dx):
                     dx[n, r, q, c] += dy[n, i, j, c]
 
 
-@njit(parallel=True, cache=True)
-def average_forward(x, size_h, size_w, stride_h, stride_w, y):
-    """y[n, i, j, c] = (1 / (size_h·size_w)) Σ_{u, v} x[n, i·s_h + u, j·s_w + v, c].
+@njit(cache=True)
+def average_pool_image(x, n_x, y, n_y, size_h, size_w, stride_h, stride_w, window_rows):
+    """y[n_y, i, j, c] = (1 / (size_h·size_w)) Σ_{u, v} x[n_x, i·s_h + u, j·s_w + v, c], one image.
 
     Per output row: first the window's size_h image rows are added as whole
-    rows (long vectorised runs), then each window's columns are added from that sum.
+    rows (long vectorised runs) into ``window_rows`` (scratch of W·C values),
+    then each window's columns are added from that sum.
     """
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
     out_h, out_w = y.shape[1], y.shape[2]
     row_length, out_length = width * channels, out_w * channels
     image, pooled = x.reshape(-1), y.reshape(-1)
     scale = 1 / (size_h * size_w)
-    for n in prange(x.shape[0]):
-        window_rows = np.empty(row_length, x.dtype)  # Σ_u x[n, i·s_h + u]
-        for i in range(out_h):
-            first = (n * height + i * stride_h) * row_length
-            runs.copy(window_rows, 0, image, first, row_length, 1)
-            for u in range(1, size_h):
-                runs.add(window_rows, 0, 1, image, first + u * row_length, row_length)
-            out = (n * out_h + i) * out_length
-            runs.fill(pooled, out, out_length, 0)
-            for j in range(out_w):
+    for i in range(out_h):
+        first = (n_x * height + i * stride_h) * row_length
+        runs.copy(window_rows, 0, image, first, row_length, 1)
+        for u in range(1, size_h):
+            runs.add(window_rows, 0, 1, image, first + u * row_length, row_length)
+        out = (n_y * out_h + i) * out_length
+        runs.fill(pooled, out, out_length, 0)
+        for j in range(out_w):
+            for v in range(size_w):
+                runs.add(pooled, out + j * channels, 1, window_rows, (j * stride_w + v) * channels, channels)
+        for k in range(out, out + out_length):
+            pooled[k] *= scale
+
+
+@njit(cache=True)
+def average_unpool_image(dy, n_dy, dx, n_dx, size_h, size_w, stride_h, stride_w):
+    """dx[n_dx] = ∂L/∂x of ``average_pool_image`` given dy[n_dy]: each input pixel receives
+    ∂L/∂y / (size_h·size_w) from every window it is in, 0 if none."""
+    scale = 1 / (size_h * size_w)
+    channels = dx.shape[3]
+    dx[n_dx] = 0
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            for u in range(size_h):
                 for v in range(size_w):
-                    runs.add(pooled, out + j * channels, 1, window_rows, (j * stride_w + v) * channels, channels)
-            for k in range(out, out + out_length):
-                pooled[k] *= scale
+                    r, q = i * stride_h + u, j * stride_w + v
+                    for c in range(channels):
+                        dx[n_dx, r, q, c] += dy[n_dy, i, j, c] * scale
+
+
+@njit(parallel=True, cache=True)
+def average_forward(x, size_h, size_w, stride_h, stride_w, y):
+    """y = average pooling of every image of x (see ``average_pool_image``)."""
+    for n in prange(x.shape[0]):
+        window_rows = np.empty(x.shape[2] * x.shape[3], x.dtype)
+        average_pool_image(x, n, y, n, size_h, size_w, stride_h, stride_w, window_rows)
 
 
 @njit(parallel=True, cache=True)
 def average_backward(dy, size_h, size_w, stride_h, stride_w, dx):
-    """Each input pixel receives ∂L/∂y / (size_h · size_w) from every window it is in."""
-    scale = 1.0 / (size_h * size_w)
-    channels = dx.shape[3]
+    """dx = ∂L/∂x of the average pooling of every image (see ``average_unpool_image``)."""
     for n in prange(dx.shape[0]):
-        dx[n] = 0
-        for i in range(dy.shape[1]):
-            for j in range(dy.shape[2]):
-                for u in range(size_h):
-                    for v in range(size_w):
-                        r, q = i * stride_h + u, j * stride_w + v
-                        for c in range(channels):
-                            dx[n, r, q, c] += dy[n, i, j, c] * scale
+        average_unpool_image(dy, n, dx, n, size_h, size_w, stride_h, stride_w)
 
 
 @njit(parallel=True, cache=True)
