@@ -135,17 +135,24 @@ def col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, 
 
 
 @njit(cache=True)
-def weight_gradient_taps(cols, upstream, upstream_t, step):
-    """step[t, f] = Σ_p cols[t, p] · upstream[p, f], for tap-major columns.
+def transpose(upstream, upstream_t):
+    """upstream_t[f, p] = upstream[p, f], one filter at a time (strided reads, contiguous writes)."""
+    pixels, filters = upstream.shape
+    source, target = upstream.reshape(-1), upstream_t.reshape(-1)
+    for f in range(filters):
+        runs.copy(target, f * pixels, source, f, pixels, filters)
+
+
+@njit(cache=True)
+def weight_gradient_taps(cols, upstream_t, step):
+    """step[t, f] = Σ_p cols[t, p] · upstream_t[f, p], for tap-major columns.
 
     With few taps and few filters BLAS spends more time packing this thin
-    product than computing it; one dot product per (t, f), over contiguous
-    runs once ``upstream`` is transposed into ``upstream_t``, is faster.
+    product than computing it; one dot product per (t, f), over two
+    contiguous runs, is faster.
     """
-    taps, pixels, filters = cols.shape[0], cols.shape[1], upstream.shape[1]
-    flat_cols, flat_up, flat_t = cols.reshape(-1), upstream.reshape(-1), upstream_t.reshape(-1)
-    for f in range(filters):
-        runs.copy(flat_t, f * pixels, flat_up, f, pixels, filters)
+    taps, pixels, filters = cols.shape[0], cols.shape[1], upstream_t.shape[0]
+    flat_cols, flat_t = cols.reshape(-1), upstream_t.reshape(-1)
     for t in range(taps):
         for f in range(filters):
             step[t, f] = runs.dot(flat_cols, t * pixels, flat_t, f * pixels, pixels)
@@ -255,11 +262,21 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
         grad = partial[blk]
         grad[:, :] = 0
         step = np.empty_like(grad)
+        spread_row = np.empty(out_w * filters, x.dtype)
         for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             pixels = (n1 - n0) * out_h * out_w
             first, last = n0 * out_h * out_w * filters, n1 * out_h * out_w * filters
-            if pool_h > 0:  # ∂L/∂y of the group from the pooled gradient, then through the ReLU if any
+            # upstreamᵀ (F, pixels), for tap-major columns only (``transposed`` is empty otherwise)
+            upstream_t = transposed[blk, : (last - first) if tap_major else 0].reshape(filters if tap_major else 0,
+                                                                                       pixels)
+            if pool_h > 0 and pool_h == pool_stride_h and pool_w == pool_stride_w and relu_output.size > 0:
+                spread = masked[blk, : last - first]
+                for n in range(n0, n1):
+                    pooling.spread_masked_gradient(dy, n, relu_output, n, pool_h, pool_w, spread_row, spread,
+                                                   (n - n0) * out_h * out_w * filters)
+                upstream = spread.reshape(pixels, filters)
+            elif pool_h > 0:  # ∂L/∂y of the group from the pooled gradient, then through the ReLU if any
                 spread = masked[blk, : last - first]
                 images = spread.reshape(n1 - n0, out_h, out_w, filters)
                 for n in range(n0, n1):
@@ -279,7 +296,8 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
                 cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
                                workspace[blk, 0], tap_major)
             if tap_major:
-                weight_gradient_taps(cols, upstream, transposed[blk], step)
+                transpose(upstream, upstream_t)
+                weight_gradient_taps(cols, upstream_t, step)
             else:
                 np.dot(cols.T, upstream, step)
             grad += step
@@ -289,7 +307,7 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
                 dx[n] = 0
             dcols = _carve(workspace[blk, 1], taps, pixels, tap_major)
             if tap_major:
-                np.dot(weights, upstream.T, dcols)
+                np.dot(weights, upstream_t, dcols)
                 for n in range(n0, n1):
                     col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
                                 (n - n0) * out_h * out_w)

@@ -70,7 +70,7 @@ def average_pool_image(x, n_x, y, n_y, size_h, size_w, stride_h, stride_w, windo
     out_h, out_w = y.shape[1], y.shape[2]
     row_length, out_length = width * channels, out_w * channels
     image, pooled = x.reshape(-1), y.reshape(-1)
-    scale = 1 / (size_h * size_w)
+    scale = x.dtype.type(1 / (size_h * size_w))
     for i in range(out_h):
         first = (n_x * height + i * stride_h) * row_length
         runs.copy(window_rows, 0, image, first, row_length, 1)
@@ -99,6 +99,36 @@ def average_unpool_image(dy, n_dy, dx, n_dx, size_h, size_w, stride_h, stride_w)
                     r, q = i * stride_h + u, j * stride_w + v
                     for c in range(channels):
                         dx[n_dx, r, q, c] += dy[n_dy, i, j, c] * scale
+
+
+@njit(cache=True)
+def spread_masked_gradient(dy, n_dy, mask, n_mask, size_h, size_w, spread_row, target, start):
+    """∂L/∂z for one image of z → y = ReLU(z) → non-overlapping average pooling (stride = size),
+    given dy[n_dy] = ∂L/∂pooled and the ReLU output mask[n_mask] = y (N, H, W, C):
+
+        ∂L/∂z[r, q, c] = dy[r // size_h, q // size_w, c] / (size_h·size_w) · [y[r, q, c] > 0],
+
+    0 where no window reaches (the rows and columns the pooling drops), written as
+    H·W·C values into the flat ``target`` from ``start``. Each pooled row is first
+    spread over one image row (``spread_row``, W·C values), which then serves its
+    size_h image rows.
+    """
+    height, width, channels = mask.shape[1], mask.shape[2], mask.shape[3]
+    pooled_h, pooled_w = dy.shape[1], dy.shape[2]
+    row_length, covered = width * channels, pooled_w * size_w * channels
+    upstream, relu_output = dy.reshape(-1), mask.reshape(-1)
+    scale = 1 / (size_h * size_w)
+    runs.fill(spread_row, covered, row_length - covered, 0)
+    for i in range(pooled_h):
+        source = (n_dy * pooled_h + i) * pooled_w * channels
+        for j in range(pooled_w):
+            for v in range(size_w):
+                runs.copy(spread_row, (j * size_w + v) * channels, upstream, source + j * channels, channels, 1)
+        for u in range(size_h):
+            row = i * size_h + u
+            runs.scaled_mask(target, start + row * row_length, spread_row, relu_output,
+                             (n_mask * height + row) * row_length, row_length, scale)
+    runs.fill(target, start + pooled_h * size_h * row_length, (height - pooled_h * size_h) * row_length, 0)
 
 
 @njit(parallel=True, cache=True)

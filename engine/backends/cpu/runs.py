@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def fill(a, start, count, value):
     """a[start : start + count] = value."""
     if count <= 0:
@@ -23,7 +23,7 @@ def fill(a, start, count, value):
         a[start + k] = value
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def copy(dst, dst_start, src, src_start, count, src_step):
     """dst[dst_start + k] = src[src_start + k·src_step] for k < count."""
     if count <= 0:
@@ -38,7 +38,7 @@ def copy(dst, dst_start, src, src_start, count, src_step):
             dst[d + k] = src[s + k * step]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def add(dst, dst_start, dst_step, src, src_start, count):
     """dst[dst_start + k·dst_step] += src[src_start + k] for k < count."""
     if count <= 0:
@@ -57,14 +57,14 @@ def add(dst, dst_start, dst_step, src, src_start, count):
 def dot(a, a_start, b, b_start, count):
     """Σ_k a[a_start + k] · b[b_start + k], summed in whatever order is fastest
     (``fastmath`` lets LLVM split the sum over SIMD lanes)."""
-    total = a[0] * 0
+    total = a.dtype.type(0)  # summed in the arrays' own precision
     a0, b0 = np.uint64(a_start), np.uint64(b_start)
     for k in range(np.uint64(max(count, 0))):
         total += a[a0 + k] * b[b0 + k]
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def relu(a, start, count):
     """a[start : start + count] = max(a, 0) in place (NaN stays NaN, as ``relu_forward``)."""
     if count <= 0:
@@ -75,8 +75,20 @@ def relu(a, start, count):
         a[start + k] = value if not value <= 0 else 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def relu_gradient(dz, dy, y):
     """dz = dy · [y > 0] over whole flat arrays, y the output of ReLU (y > 0 exactly where z > 0)."""
     for k in range(np.uint64(dz.size)):
         dz[k] = dy[k] * (y[k] > 0)
+
+
+@njit(cache=True, inline="always")
+def scaled_mask(dst, dst_start, src, mask, mask_start, count, scale):
+    """dst[dst_start + k] = src[k] · scale · [mask[mask_start + k] > 0] for k < count."""
+    if count <= 0:
+        return
+    d, m = np.uint64(dst_start), np.uint64(mask_start)
+    factor = src.dtype.type(scale)  # in the arrays' own precision
+    for k in range(np.uint64(count)):
+        dst[d + k] = src[k] * factor * (mask[m + k] > 0)
+
