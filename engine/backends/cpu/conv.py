@@ -192,6 +192,39 @@ def _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out
     return cols
 
 
+@njit(cache=True)
+def _upstream(dy, relu_output, pool, n0, n1, out_h, out_w, filters, scratch, spread_row):
+    """∂L/∂z of samples n0..n1-1 as a (pixels, F) matrix, z = conv(x, W) + b:
+
+    - dy itself, without ReLU or pooling;
+    - dy · [y > 0] when a ReLU follows (``relu_output`` = y, not empty);
+    - with ``pool`` (size_h, size_w, stride_h, stride_w), dy is the gradient of
+      the pooled output: it is first spread back over the pixels of each image
+      (fast path for windows that do not overlap, where stride = size).
+
+    Formed in ``scratch`` (and ``spread_row``) whenever it is not dy itself.
+    """
+    pool_h, pool_w, pool_stride_h, pool_stride_w = pool
+    first, last = n0 * out_h * out_w * filters, n1 * out_h * out_w * filters
+    pixels = (n1 - n0) * out_h * out_w
+    if pool_h == 0 and relu_output.size == 0:
+        return dy.reshape(-1)[first:last].reshape(pixels, filters)
+    target = scratch[: last - first]
+    if pool_h == 0:
+        runs.relu_gradient(target, dy.reshape(-1)[first:last], relu_output.reshape(-1)[first:last])
+    elif pool_h == pool_stride_h and pool_w == pool_stride_w and relu_output.size > 0:
+        for n in range(n0, n1):
+            pooling.spread_masked_gradient(dy, n, relu_output, n, pool_h, pool_w, spread_row, target,
+                                           (n - n0) * out_h * out_w * filters)
+    else:
+        images = target.reshape(n1 - n0, out_h, out_w, filters)
+        for n in range(n0, n1):
+            pooling.average_unpool_image(dy, n, images, n - n0, pool_h, pool_w, pool_stride_h, pool_stride_w)
+        if relu_output.size > 0:
+            runs.relu_gradient(target, target, relu_output.reshape(-1)[first:last])
+    return target.reshape(pixels, filters)
+
+
 @njit(parallel=True, cache=True)
 def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept, relu, pool,
             pooled):
@@ -242,54 +275,31 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
     and their gradient. Each block sums its own [∂L/∂W₂; ∂L/∂b] into
     ``partial`` (blocks, K + 1, F); the blocks are added at the end.
     ``transposed`` (blocks, F·group·pixels) is scratch for ``weight_gradient_taps``.
-    A non-empty ``relu_output`` is the y of a forward pass with ``relu``: dy is
-    then ∂L/∂y and each group's ∂L/∂z = ∂L/∂y · [y > 0] is formed in ``masked``
-    (blocks, group·pixels·F) just before it is used. With ``pool`` (as in
-    ``forward``) dy is the gradient of the pooled output, spread back over
-    each group's pixels in ``masked`` first.
+    A non-empty ``relu_output`` is the y of a forward pass with ``relu``, and
+    with ``pool`` (as in ``forward``; ``relu_output`` is then required) dy is
+    the gradient of the pooled output: see ``_upstream``, which forms each
+    group's ∂L/∂z in ``masked`` (blocks, group·pixels·F).
     ``need_dx=False`` skips ∂L/∂x (the first layer of a network needs none).
     A non-empty ``kept`` holds the columns the forward pass left there (same
     ``group``), so they are not unrolled again.
     """
-    pool_h, pool_w, pool_stride_h, pool_stride_w = pool
-    convolved = relu_output if pool_h > 0 else dy  # an array of the convolution's output shape
+    convolved = relu_output if pool[0] > 0 else dy  # an array of the convolution's output shape
     n_samples, out_h, out_w, filters = x.shape[0], convolved.shape[1], convolved.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
     weights = W.reshape(taps, filters)
-    upstreams = dy.reshape(-1)
     blocks, per_sample = workspace.shape[0], out_h * out_w * (taps + 1)
     for blk in prange(blocks):
         grad = partial[blk]
         grad[:, :] = 0
         step = np.empty_like(grad)
-        spread_row = np.empty(out_w * filters, x.dtype)
+        spread_row = np.empty(out_w * filters, x.dtype)  # scratch of _upstream
         for n0 in range(blk * n_samples // blocks, (blk + 1) * n_samples // blocks, group):
             n1 = min(n0 + group, (blk + 1) * n_samples // blocks)
             pixels = (n1 - n0) * out_h * out_w
-            first, last = n0 * out_h * out_w * filters, n1 * out_h * out_w * filters
             # upstreamᵀ (F, pixels), for tap-major columns only (``transposed`` is empty otherwise)
-            upstream_t = transposed[blk, : (last - first) if tap_major else 0].reshape(filters if tap_major else 0,
-                                                                                       pixels)
-            if pool_h > 0 and pool_h == pool_stride_h and pool_w == pool_stride_w and relu_output.size > 0:
-                spread = masked[blk, : last - first]
-                for n in range(n0, n1):
-                    pooling.spread_masked_gradient(dy, n, relu_output, n, pool_h, pool_w, spread_row, spread,
-                                                   (n - n0) * out_h * out_w * filters)
-                upstream = spread.reshape(pixels, filters)
-            elif pool_h > 0:  # ∂L/∂y of the group from the pooled gradient, then through the ReLU if any
-                spread = masked[blk, : last - first]
-                images = spread.reshape(n1 - n0, out_h, out_w, filters)
-                for n in range(n0, n1):
-                    pooling.average_unpool_image(dy, n, images, n - n0, pool_h, pool_w, pool_stride_h, pool_stride_w)
-                if relu_output.size > 0:
-                    runs.relu_gradient(spread, spread, relu_output.reshape(-1)[first:last])
-                upstream = spread.reshape(pixels, filters)
-            elif relu_output.size > 0:
-                gated = masked[blk, : last - first]
-                runs.relu_gradient(gated, upstreams[first:last], relu_output.reshape(-1)[first:last])
-                upstream = gated.reshape(pixels, filters)
-            else:
-                upstream = upstreams[first:last].reshape(pixels, filters)
+            upstream_t = transposed[blk, : filters * pixels if tap_major else 0].reshape(filters if tap_major else 0,
+                                                                                         pixels)
+            upstream = _upstream(dy, relu_output, pool, n0, n1, out_h, out_w, filters, masked[blk], spread_row)
             if kept.size > 0:
                 cols = _carve(kept[n0 * per_sample :], taps + 1, pixels, tap_major)
             else:
