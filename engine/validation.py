@@ -87,6 +87,13 @@ def int_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
+def plain_key(value) -> bool:
+    """Whether ``value`` is an int, a str or a tuple of ints exactly (not bools, floats or lists):
+    safe as a cache key, since no two such values that compare equal are checked differently."""
+    kind = type(value)
+    return kind is int or kind is str or (kind is tuple and all(type(v) is int for v in value))
+
+
 def real_number(name: str, value, low=None, high=None, low_open=False, high_open=False) -> float:
     """A finite real scalar within [low, high] (or open ends when asked)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):

@@ -19,6 +19,7 @@ the padded input is an error, never an empty result.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 from .. import validation as check
@@ -65,7 +66,22 @@ def output_size(size, kernel, stride, pad_before, pad_after, what="input"):
 
 
 def conv2d_geometry(x_shape, w_shape, stride, padding):
-    """Stride pair, padding ((top, bottom), (left, right)) and output (OH, OW) of a convolution."""
+    """Stride pair, padding (top, left) and output (OH, OW) of a convolution.
+
+    Remembered for plain arguments (ints, tuples of ints, names): a training
+    step asks for the same few geometries again and again.
+    """
+    if check.plain_key(stride) and check.plain_key(padding):
+        return _remembered_geometry(tuple(x_shape), tuple(w_shape), stride, padding)
+    return _geometry(x_shape, w_shape, stride, padding)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_geometry(x_shape, w_shape, stride, padding):
+    return _geometry(x_shape, w_shape, stride, padding)
+
+
+def _geometry(x_shape, w_shape, stride, padding):
     stride_hw = check.int_pair("stride", stride)
     (top, bottom), (left, right) = resolve_padding(padding, x_shape[1:3], w_shape[:2], stride_hw)
     out_h = output_size(x_shape[1], w_shape[0], stride_hw[0], top, bottom, "input height")

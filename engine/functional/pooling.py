@@ -7,6 +7,8 @@ row-major order; average pooling spreads it evenly over the window. Global
 pooling reduces (N, H, W, C) to (N, C).
 """
 
+import functools
+
 from .. import validation as check
 from ..backends import backend_for
 from .conv import output_size
@@ -21,6 +23,19 @@ def _images(name, x):
 
 
 def pool_geometry(x_shape, size, stride):
+    """Window (rows, columns), stride (rows, columns) and output (OH, OW) of a pooling;
+    remembered for plain arguments, as ``conv2d_geometry``."""
+    if check.plain_key(size) and (stride is None or check.plain_key(stride)):
+        return _remembered_geometry(tuple(x_shape), size, stride)
+    return _geometry(x_shape, size, stride)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_geometry(x_shape, size, stride):
+    return _geometry(x_shape, size, stride)
+
+
+def _geometry(x_shape, size, stride):
     size_hw = check.int_pair("size", size)
     stride_hw = size_hw if stride is None else check.int_pair("stride", stride)
     out_h = output_size(x_shape[1], size_hw[0], stride_hw[0], 0, 0, "input height")

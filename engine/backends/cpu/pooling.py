@@ -64,25 +64,26 @@ def average_pool_image(x, n_x, y, n_y, size_h, size_w, stride_h, stride_w, windo
 
     Per output row: first the window's size_h image rows are added as whole
     rows (long vectorised runs) into ``window_rows`` (scratch of W·C values),
-    then each window's columns are added from that sum.
+    then each output value sums its size_w columns of that total.
     """
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
     out_h, out_w = y.shape[1], y.shape[2]
     row_length, out_length = width * channels, out_w * channels
     image, pooled = x.reshape(-1), y.reshape(-1)
     scale = x.dtype.type(1 / (size_h * size_w))
+    c_u, step_u = np.uint64(channels), np.uint64(stride_w * channels)
     for i in range(out_h):
         first = (n_x * height + i * stride_h) * row_length
         runs.copy(window_rows, 0, image, first, row_length, 1)
         for u in range(1, size_h):
             runs.add(window_rows, 0, 1, image, first + u * row_length, row_length)
-        out = (n_y * out_h + i) * out_length
-        runs.fill(pooled, out, out_length, 0)
-        for j in range(out_w):
-            for v in range(size_w):
-                runs.add(pooled, out + j * channels, 1, window_rows, (j * stride_w + v) * channels, channels)
-        for k in range(out, out + out_length):
-            pooled[k] *= scale
+        out = np.uint64((n_y * out_h + i) * out_length)
+        for j in range(np.uint64(out_w)):
+            for c in range(c_u):
+                total = window_rows[j * step_u + c]
+                for v in range(np.uint64(1), np.uint64(size_w)):
+                    total += window_rows[j * step_u + v * c_u + c]
+                pooled[out + j * c_u + c] = total * scale
 
 
 @njit(cache=True)
