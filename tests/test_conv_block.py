@@ -13,6 +13,7 @@ GEOMETRIES = [  # (N, H, W, C, F, stride, padding, pool_size, pool_stride)
     (3, 10, 9, 3, 5, 2, "same", 3, 2),  # overlapping pooling windows
     (2, 12, 12, 2, 3, 1, 1, (2, 3), (1, 2)),  # non-square pooling
     (1, 4, 4, 5, 2, 1, "full", 6, None),  # one window over the whole output
+    (2, 9, 9, 2, 3, 1, 0, 2, 3),  # gaps between the windows: pixels that no window reaches
 ]
 
 
