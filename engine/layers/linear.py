@@ -86,11 +86,13 @@ class Dense(_WithActivation):
         self._create_params((input_shape[0], self.units), self.units, rng, dtype)
         return shape
 
-    def _linear_forward(self, x):
-        return F.dense_forward(x, self.params["W"].value, self.params["b"].value)
+    fuses_relu = True
 
-    def _linear_backward(self, dz, x):
-        return F.dense_backward(dz, x, self.params["W"].value)
+    def _linear_forward(self, x, relu=False):
+        return F.dense_forward(x, self.params["W"].value, self.params["b"].value, relu=relu)
+
+    def _linear_backward(self, dz, x, relu_output=None):
+        return F.dense_backward(dz, x, self.params["W"].value, relu_output=relu_output)
 
     def describe(self):
         return f"Dense({self.units}{self._activation_text()})"

@@ -2,15 +2,20 @@
 
 x is (N, D_in), W is (D_in, D_out), b is (D_out,). The matrix products go to
 BLAS through ``np.dot``; the batch is split into one block of rows per thread.
+Both kernels can include a ReLU after the layer (``Dense(..., activation="relu")``):
+the forward pass applies it to each block of y, the backward pass masks ∂L/∂y with
+[y > 0] block by block.
 """
 
 import numpy as np
 from numba import njit, prange
 
+from . import runs
+
 
 @njit(parallel=True, cache=True)
-def forward(x, W, b, y, blocks):
-    """y = x W + b, one block of rows of x per thread."""
+def forward(x, W, b, y, blocks, relu):
+    """y = x W + b (then max(y, 0) with ``relu``), one block of rows of x per thread."""
     n = x.shape[0]
     for blk in prange(blocks):
         r0, r1 = blk * n // blocks, (blk + 1) * n // blocks
@@ -19,38 +24,40 @@ def forward(x, W, b, y, blocks):
             for r in range(r0, r1):
                 for j in range(W.shape[1]):
                     y[r, j] += b[j]
+            if relu:
+                runs.relu(y.reshape(-1), r0 * W.shape[1], (r1 - r0) * W.shape[1])
 
 
 @njit(parallel=True, cache=True)
-def backward_input(dy, W, dx, blocks):
-    """∂L/∂x = ∂L/∂y Wᵀ."""
-    n = dy.shape[0]
-    for blk in prange(blocks):
-        r0, r1 = blk * n // blocks, (blk + 1) * n // blocks
-        if r1 > r0:
-            np.dot(dy[r0:r1], W.T, dx[r0:r1])
+def backward(dy, x, W, relu_output, dx, dW, db, partial_dW, partial_db, gated):
+    """All three gradients in one pass over blocks of rows:
 
+    ∂L/∂x = ∂L/∂z Wᵀ,  ∂L/∂W = xᵀ ∂L/∂z,  ∂L/∂b = Σ_n ∂L/∂z_n,
 
-@njit(parallel=True, cache=True)
-def backward_params(x, dy, dW, db, partial_dW):
-    """∂L/∂W = xᵀ ∂L/∂y and ∂L/∂b = Σ_n ∂L/∂y_n, one partial sum per thread block.
-
-    ``partial_dW`` is a (blocks, D_in, D_out) scratch array: each block sums its
-    own rows, and the blocks are added at the end (no two threads write the
+    with ∂L/∂z = dy, or dy · [y > 0] when ``relu_output`` (y) is not empty; that
+    product is formed in ``gated`` (N, D_out). Each block sums its own rows of
+    ∂L/∂W and ∂L/∂b into ``partial_dW`` (blocks, D_in, D_out) and ``partial_db``
+    (blocks, D_out); the blocks are added at the end (no two threads write the
     same memory).
     """
-    n, blocks = x.shape[0], partial_dW.shape[0]
+    n, blocks, units = x.shape[0], partial_dW.shape[0], W.shape[1]
     for blk in prange(blocks):
         r0, r1 = blk * n // blocks, (blk + 1) * n // blocks
-        if r1 > r0:
-            np.dot(x[r0:r1].T, dy[r0:r1], partial_dW[blk])
-        else:
-            partial_dW[blk, :, :] = 0
+        partial_db[blk] = 0
+        if r1 <= r0:
+            partial_dW[blk] = 0
+            continue
+        upstream = dy[r0:r1]
+        if relu_output.size > 0:
+            runs.relu_gradient(gated[r0:r1].reshape(-1), dy[r0:r1].reshape(-1), relu_output[r0:r1].reshape(-1))
+            upstream = gated[r0:r1]
+        np.dot(upstream, W.T, dx[r0:r1])
+        np.dot(x[r0:r1].T, upstream, partial_dW[blk])
+        for r in range(r1 - r0):
+            for j in range(units):
+                partial_db[blk, j] += upstream[r, j]
     dW[:, :] = partial_dW[0]
+    db[:] = partial_db[0]
     for blk in range(1, blocks):
         dW += partial_dW[blk]
-    for j in prange(dy.shape[1]):
-        total = 0.0
-        for r in range(n):
-            total += dy[r, j]
-        db[j] = total
+        db += partial_db[blk]
