@@ -36,28 +36,28 @@ def backward(dy, x, W, relu_output, dx, dW, db, partial_dW, partial_db, gated):
 
     with ∂L/∂z = dy, or dy · [y > 0] when ``relu_output`` (y) is not empty; that
     product is formed in ``gated`` (N, D_out). Each block sums its own rows of
-    ∂L/∂W and ∂L/∂b into ``partial_dW`` (blocks, D_in, D_out) and ``partial_db``
-    (blocks, D_out); the blocks are added at the end (no two threads write the
-    same memory).
+    ∂L/∂W and ∂L/∂b: the first block into dW and db, block k into
+    ``partial_dW[k]`` (D_in, D_out) and ``partial_db[k]`` (D_out,); the blocks
+    are added at the end (no two threads write the same memory).
     """
     n, blocks, units = x.shape[0], partial_dW.shape[0], W.shape[1]
     for blk in prange(blocks):
         r0, r1 = blk * n // blocks, (blk + 1) * n // blocks
-        partial_db[blk] = 0
+        weight_sum = dW if blk == 0 else partial_dW[blk]
+        bias_sum = db if blk == 0 else partial_db[blk]
+        bias_sum[:] = 0
         if r1 <= r0:
-            partial_dW[blk] = 0
+            weight_sum[:, :] = 0
             continue
         upstream = dy[r0:r1]
         if relu_output.size > 0:
             runs.relu_gradient(gated[r0:r1].reshape(-1), dy[r0:r1].reshape(-1), relu_output[r0:r1].reshape(-1))
             upstream = gated[r0:r1]
         np.dot(upstream, W.T, dx[r0:r1])
-        np.dot(x[r0:r1].T, upstream, partial_dW[blk])
+        np.dot(x[r0:r1].T, upstream, weight_sum)
         for r in range(r1 - r0):
             for j in range(units):
-                partial_db[blk, j] += upstream[r, j]
-    dW[:, :] = partial_dW[0]
-    db[:] = partial_db[0]
+                bias_sum[j] += upstream[r, j]
     for blk in range(1, blocks):
         dW += partial_dW[blk]
         db += partial_db[blk]
