@@ -164,8 +164,9 @@ def run_forward(x, W, b, stride, padding, keep_columns, relu, pool):
     y = be.empty((x.shape[0], out_h, out_w, W.shape[3]), x.dtype)
     pooled = y[:0] if pool is None else be.empty(_pooled_shape(y.shape, pool), x.dtype)
     workspace = scratch("conv.columns", (blocks, elements), x.dtype, be)
+    staged = scratch("conv.staged_output", (blocks, group * out_h * out_w * W.shape[3] if relu else 0), x.dtype, be)
     kept = be.empty(x.shape[0] * _columns_per_sample(W.shape, (out_h, out_w)) if keep_columns else 0, x.dtype)
-    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, group, tap_major, kept, bool(relu),
+    be.conv.forward(x, W, b, sh, sw, top, left, y, workspace, staged, group, tap_major, kept, bool(relu),
                     NO_POOL if pool is None else pool[0] + pool[1], pooled)
     return y, (None if pool is None else pooled), (Columns(kept, plan) if keep_columns else None)
 

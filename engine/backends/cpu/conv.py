@@ -226,14 +226,15 @@ def _upstream(dy, relu_output, pool, n0, n1, out_h, out_w, filters, scratch, spr
 
 
 @njit(parallel=True, cache=True)
-def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group, tap_major, kept, relu, pool,
-            pooled):
+def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, staged, group, tap_major, kept, relu,
+            pool, pooled):
     """y = conv(x, W) + b for a batch; y is (N, OH, OW, F), preallocated.
 
     If ``kept`` is not empty, the columns of every sample are left in it
     (N·pixels·(K + 1) values) for the backward pass, instead of in scratch.
-    With ``relu`` each group's output goes through ReLU while it is still in
-    the cache: y = max(conv(x, W) + b, 0). With ``pool`` = (size_h, size_w,
+    With ``relu`` each group's product goes to ``staged`` (blocks,
+    group·pixels·F) and through ReLU into y while it is still in the cache:
+    y = max(conv(x, W) + b, 0). With ``pool`` = (size_h, size_w,
     stride_h, stride_w) (all 0: none) each group's y is also average-pooled
     into ``pooled`` (N, PH, PW, F) while it is in the cache.
     """
@@ -252,12 +253,13 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, group,
             cols = _unroll(x, n0, n1, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w,
                            _group_buffer(workspace, kept, blk, n0, per_sample), tap_major)
             out = outputs[n0 * out_h * out_w : n1 * out_h * out_w]
+            product = staged[blk, : out.size].reshape(out.shape) if relu else out
             if tap_major:
-                np.dot(cols.T, weights, out)
+                np.dot(cols.T, weights, product)
             else:
-                np.dot(cols, weights, out)
+                np.dot(cols, weights, product)
             if relu:
-                runs.relu(out.reshape(-1), 0, out.size)
+                runs.relu(y.reshape(-1), n0 * out_h * out_w * filters, product.reshape(-1), out.size)
             if pool_h > 0:
                 for n in range(n0, n1):
                     pooling.average_pool_image(y, n, pooled, n, pool_h, pool_w, pool_stride_h, pool_stride_w,

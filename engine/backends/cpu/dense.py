@@ -24,8 +24,9 @@ def forward(x, W, b, y, blocks, relu):
             for r in range(r0, r1):
                 for j in range(W.shape[1]):
                     y[r, j] += b[j]
-            if relu:
-                runs.relu(y.reshape(-1), r0 * W.shape[1], (r1 - r0) * W.shape[1])
+            if relu:  # (in place: not vectorised, but y is small)
+                rows = y[r0:r1].reshape(-1)
+                runs.relu(rows, 0, rows, rows.size)
 
 
 @njit(parallel=True, cache=True)

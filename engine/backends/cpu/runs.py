@@ -70,14 +70,18 @@ def dot(a, a_start, b, b_start, count):
 
 
 @njit(cache=True, inline="always")
-def relu(a, start, count):
-    """a[start : start + count] = max(a, 0) in place (NaN stays NaN, as ``relu_forward``)."""
+def relu(dst, dst_start, src, count):
+    """dst[dst_start + k] = max(src[k], 0) for k < count (NaN stays NaN, as ``relu_forward``).
+
+    Out of place on purpose: in place, LLVM turns the loop into "store 0 where
+    the value is negative", a conditional store it does not vectorise (4× slower).
+    """
     if count <= 0:
         return
-    start, count = np.uint64(start), np.uint64(count)
-    for k in range(count):
-        value = a[start + k]
-        a[start + k] = value if not value <= 0 else 0
+    d, zero = np.uint64(dst_start), src.dtype.type(0)
+    for k in range(np.uint64(count)):
+        value = src[k]
+        dst[d + k] = zero if value <= zero else value
 
 
 @njit(cache=True, inline="always")
