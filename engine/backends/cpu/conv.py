@@ -154,8 +154,11 @@ def weight_gradient_taps(cols, upstream_t, step):
     taps, pixels, filters = cols.shape[0], cols.shape[1], upstream_t.shape[0]
     flat_cols, flat_t = cols.reshape(-1), upstream_t.reshape(-1)
     for t in range(taps):
-        for f in range(filters):
-            step[t, f] = runs.dot(flat_cols, t * pixels, flat_t, f * pixels, pixels)
+        for f in range(0, filters - 1, 2):  # two filters per pass over the tap's row
+            step[t, f], step[t, f + 1] = runs.dot_pair(flat_cols, t * pixels, flat_t, f * pixels, (f + 1) * pixels,
+                                                       pixels)
+        if filters % 2:
+            step[t, filters - 1] = runs.dot(flat_cols, t * pixels, flat_t, (filters - 1) * pixels, pixels)
 
 
 @njit(cache=True)
