@@ -14,6 +14,11 @@ GEOMETRIES = [  # (N, H, W, C, F, stride, padding, pool_size, pool_stride)
     (2, 12, 12, 2, 3, 1, 1, (2, 3), (1, 2)),  # non-square pooling
     (1, 4, 4, 5, 2, 1, "full", 6, None),  # one window over the whole output
     (2, 9, 9, 2, 3, 1, 0, 2, 3),  # gaps between the windows: pixels that no window reaches
+    # few channels and windows that tile the image: the filter-major kernels
+    (3, 11, 10, 3, 5, 2, "same", 2, None),  # strided convolution, odd output: a dropped row
+    (2, 8, 9, 1, 3, 1, "full", (2, 3), None),  # non-square windows
+    (2, 7, 7, 2, 7, 1, 1, 3, None),  # windows of 3: the last two rows and columns are dropped
+    (1, 5, 5, 1, 1, 1, 0, 1, None),  # one filter, windows of one pixel
 ]
 
 
@@ -63,6 +68,16 @@ def test_block_gradients_match_finite_differences(rng, numgrad):
     np.testing.assert_allclose(dx, numgrad(lambda v: loss(v, W, b), x), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(dW, numgrad(lambda v: loss(x, v, b), W), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(db, numgrad(lambda v: loss(x, W, v), b), rtol=1e-5, atol=1e-7)
+
+
+def test_few_channels_use_the_filter_major_kernels(rng):
+    x = rng.standard_normal((2, 8, 8, 1))
+    W = rng.standard_normal((3, 3, 1, 4))
+    _, state = F.conv2d_relu_avg_pool_forward(x, W, np.zeros(4))
+    assert state.filter_major and state.relu_output.shape == (2, 4, 6, 6)
+    _, state = F.conv2d_relu_avg_pool_forward(rng.standard_normal((2, 8, 8, 5)), rng.standard_normal((3, 3, 5, 4)),
+                                              np.zeros(4))
+    assert not state.filter_major and state.relu_output.shape == (2, 6, 6, 4)
 
 
 def test_block_backward_checks_its_arguments(rng):
