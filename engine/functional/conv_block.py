@@ -20,7 +20,6 @@ from .conv import _check, check_relu_output, conv2d_geometry, run_backward, run_
 from .pooling import pool_geometry
 from .scratch import scratch, thread_blocks
 
-
 FILTER_MAJOR_BELOW_CHANNELS = 4  # few input channels: build each filter's image on its own
 
 
