@@ -25,16 +25,20 @@ from .conv import col2im_taps, im2col_taps, weight_gradient_taps
 
 @njit(cache=True)
 def _filter_image(cols, weights, f, row):
-    """row[p] = Σ_t weights[t, f] · cols[t, p]: the pre-activation image of filter f."""
+    """row[p] = Σ_t weights[t, f] · cols[t, p]: the pre-activation image of filter f,
+    two taps per pass over the row (half the loads and stores of one tap per pass)."""
     taps, pixels = cols.shape
     flat, count = cols.reshape(-1), np.uint64(pixels)
-    weight = weights[0, f]
-    for p in range(count):
-        row[p] = weight * flat[p]
-    for t in range(1, taps):
-        weight, start = weights[t, f], np.uint64(t * pixels)
+    runs.fill(row, 0, pixels, 0)
+    for t in range(0, taps - 1, 2):
+        first, second = np.uint64(t * pixels), np.uint64((t + 1) * pixels)
+        w1, w2 = weights[t, f], weights[t + 1, f]
         for p in range(count):
-            row[p] += weight * flat[start + p]
+            row[p] += w1 * flat[first + p] + w2 * flat[second + p]
+    if taps % 2:
+        last, weight = np.uint64((taps - 1) * pixels), weights[taps - 1, f]
+        for p in range(count):
+            row[p] += weight * flat[last + p]
 
 
 @njit(cache=True)
