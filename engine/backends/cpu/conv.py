@@ -162,6 +162,16 @@ def weight_gradient_taps(cols, upstream_t, step):
 
 
 @njit(cache=True)
+def weights_with_bias(W, b):
+    """W₂: the kernels W (KH, KW, C, F) as a (K + 1, F) matrix whose last row is b (the bias trick)."""
+    taps, filters = W.shape[0] * W.shape[1] * W.shape[2], W.shape[3]
+    weights = np.empty((taps + 1, filters), dtype=W.dtype)
+    weights[:taps] = W.reshape(taps, filters)
+    weights[taps] = b
+    return weights
+
+
+@njit(cache=True)
 def _carve(buffer, taps, pixels, tap_major):
     """The (taps, pixels) or (pixels, taps) matrix at the start of the flat ``buffer``."""
     if tap_major:
@@ -243,9 +253,7 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, y, workspace, staged
     """
     n_samples, out_h, out_w, filters = x.shape[0], y.shape[1], y.shape[2], W.shape[3]
     kh, kw, taps = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2]
-    weights = np.empty((taps + 1, filters), dtype=W.dtype)  # W₂ with b as its last row
-    weights[:taps] = W.reshape(taps, filters)
-    weights[taps] = b
+    weights = weights_with_bias(W, b)
     outputs = y.reshape(n_samples * out_h * out_w, filters)
     blocks, per_sample = workspace.shape[0], out_h * out_w * (taps + 1)
     pool_h, pool_w, pool_stride_h, pool_stride_w = pool

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import runs
-from .conv import col2im_taps, im2col_taps, weight_gradient_taps
+from .conv import col2im_taps, im2col_taps, weight_gradient_taps, weights_with_bias
 
 
 @njit(cache=True)
@@ -72,9 +72,7 @@ def forward(x, W, b, stride_h, stride_w, pad_top, pad_left, relu_output, pooled,
     """
     n_samples, filters, out_h, out_w = x.shape[0], W.shape[3], relu_output.shape[2], relu_output.shape[3]
     kh, kw, taps, pixels = W.shape[0], W.shape[1], W.shape[0] * W.shape[1] * W.shape[2], out_h * out_w
-    weights = np.empty((taps + 1, filters), dtype=W.dtype)  # W₂ with b as its last row
-    weights[:taps] = W.reshape(taps, filters)
-    weights[taps] = b
+    weights = weights_with_bias(W, b)
     outputs, blocks = relu_output.reshape(-1), workspace.shape[0]
     for blk in prange(blocks):
         row = workspace[blk, (taps + 1) * pixels : (taps + 2) * pixels]
