@@ -391,3 +391,51 @@ def test_binary_cross_entropy_with_logits_matches_torch(rng, shape, scale):
         logits,
         torch.from_numpy(targets),
     )
+
+
+# ---------------------------------------------------------------------------
+# the fused blocks: convolution (or dense) with ReLU inside, and conv → ReLU → average pooling
+# ---------------------------------------------------------------------------
+
+BLOCK_GRID = [  # (x shape, (KH, KW, F), stride, padding, pool size, pool stride)
+    ((3, 9, 8, 1), (3, 3, 4), 1, 0, 2, None),  # few channels: the filter-major kernels
+    ((2, 11, 10, 3), (3, 3, 5), 2, "same", 2, None),
+    ((2, 9, 9, 6), (3, 3, 8), 1, 0, 2, None),  # many channels: im2col and BLAS
+    ((2, 10, 9, 2), (3, 2, 3), 1, 1, 3, 2),  # overlapping windows
+]
+
+
+@pytest.mark.parametrize("x_shape, k_shape, stride, padding, pool_size, pool_stride", BLOCK_GRID)
+def test_conv_relu_avg_pool_block_matches_torch(rng, x_shape, k_shape, stride, padding, pool_size, pool_stride):
+    kh, kw, f = k_shape
+    x, W, b = rng.standard_normal(x_shape), rng.standard_normal((kh, kw, x_shape[3], f)), rng.standard_normal(f)
+    tx, tW, tb = leaf(x), leaf(W), leaf(b)
+    conv = TF.relu(torch_conv(tx, tW, tb, stride, padding)).permute(0, 3, 1, 2)
+    ty = TF.avg_pool2d(conv, pool_size, pool_stride).permute(0, 2, 3, 1)
+    pooled, state = F.conv2d_relu_avg_pool_forward(x, W, b, stride, padding, pool_size, pool_stride)
+    close(pooled, ty, "pooled")
+    dy = rng.standard_normal(pooled.shape)
+    mine = F.conv2d_relu_avg_pool_backward(dy, x, W, state, stride, padding, pool_size, pool_stride)
+    for m, ref, name in zip(mine, torch_grads(ty, dy, tx, tW, tb), "xWb", strict=True):
+        close(m, ref, f"d{name}")
+
+
+def test_conv_and_dense_with_relu_inside_match_torch(rng):
+    x, W, b = rng.standard_normal((2, 7, 6, 2)), rng.standard_normal((3, 3, 2, 4)), rng.standard_normal(4)
+    tx, tW, tb = leaf(x), leaf(W), leaf(b)
+    ty = TF.relu(torch_conv(tx, tW, tb, 1, "same"))
+    y = F.conv2d_forward(x, W, b, 1, "same", relu=True)
+    close(y, ty, "conv y")
+    dy = rng.standard_normal(y.shape)
+    mine = F.conv2d_backward(dy, x, W, 1, "same", relu_output=y)
+    for m, ref, name in zip(mine, torch_grads(ty, dy, tx, tW, tb), "xWb", strict=True):
+        close(m, ref, f"conv d{name}")
+    x, W, b = rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3)
+    tx, tW, tb = leaf(x), leaf(W), leaf(b)
+    ty = TF.relu(tx @ tW + tb)
+    y = F.dense_forward(x, W, b, relu=True)
+    close(y, ty, "dense y")
+    dy = rng.standard_normal(y.shape)
+    mine = F.dense_backward(dy, x, W, relu_output=y)
+    for m, ref, name in zip(mine, torch_grads(ty, dy, tx, tW, tb), "xWb", strict=True):
+        close(m, ref, f"dense d{name}")
