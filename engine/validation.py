@@ -87,6 +87,15 @@ def int_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
+def relu_output(value, shape: tuple[int, ...], like: np.ndarray) -> np.ndarray:
+    """The ``relu_output`` argument of a backward pass: the forward pass's ReLU output,
+    of ``shape`` and of the dtype of ``like``."""
+    value = float_array("relu_output", value, ndim=len(shape))
+    shape_equal("relu_output", value, shape, "the shape of the forward output")
+    same_dtype(relu_output=value, x=like)
+    return value
+
+
 def plain_key(value) -> bool:
     """Whether ``value`` is an int, a str or a tuple of ints exactly (not bools, floats or lists):
     safe as a cache key, since no two such values that compare equal are checked differently."""

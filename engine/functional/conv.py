@@ -198,15 +198,8 @@ def conv2d_backward(dy, x, W, stride=1, padding=0, need_dx=True, columns=None, r
     check.shape_equal("dy", dy, (x.shape[0], out_h, out_w, W.shape[3]), "the shape of the forward output")
     check.same_dtype(dy=dy, x=x)
     if relu_output is not None:
-        relu_output = check_relu_output(relu_output, dy.shape, x)
+        relu_output = check.relu_output(relu_output, dy.shape, x)
     return run_backward(dy, x, W, stride, padding, need_dx, columns, relu_output, pool=None)
-
-
-def check_relu_output(relu_output, shape, x):
-    relu_output = check.float_array("relu_output", relu_output, ndim=4)
-    check.shape_equal("relu_output", relu_output, shape, "the shape of the convolution's output")
-    check.same_dtype(relu_output=relu_output, x=x)
-    return relu_output
 
 
 def run_backward(dy, x, W, stride, padding, need_dx, columns, relu_output, pool):

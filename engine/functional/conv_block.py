@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .. import validation as check
 from ..backends import backend_for
-from .conv import _check, check_relu_output, conv2d_geometry, run_backward, run_forward
+from .conv import _check, conv2d_geometry, run_backward, run_forward
 from .pooling import pool_geometry
 from .scratch import scratch, thread_blocks
 
@@ -81,9 +81,9 @@ def conv2d_relu_avg_pool_backward(dy, x, W, state, stride=1, padding=0, pool_siz
                         f"got {check.describe(state)}")
     (sh, sw), (top, left), (out_h, out_w) = conv2d_geometry(x.shape, W.shape, stride, padding)
     if not state.filter_major:
-        relu_output = check_relu_output(state.relu_output, (x.shape[0], out_h, out_w, W.shape[3]), x)
+        relu_output = check.relu_output(state.relu_output, (x.shape[0], out_h, out_w, W.shape[3]), x)
         return run_backward(dy, x, W, stride, padding, need_dx, state.columns, relu_output, pool)
-    relu_output = check_relu_output(state.relu_output, (x.shape[0], W.shape[3], out_h, out_w), x)
+    relu_output = check.relu_output(state.relu_output, (x.shape[0], W.shape[3], out_h, out_w), x)
     be = backend_for(x)
     pixels, taps, filters = out_h * out_w, W.shape[0] * W.shape[1] * W.shape[2], W.shape[3]
     kept = be.empty(0, x.dtype) if state.columns is None else state.columns

@@ -55,9 +55,7 @@ def dense_backward(dy, x, W, relu_output=None):
     if relu_output is None:
         relu_output = dy[:0]  # empty: no ReLU to undo
     else:
-        relu_output = check.float_array("relu_output", relu_output, ndim=2)
-        check.shape_equal("relu_output", relu_output, dy.shape, "the shape of the forward output")
-        check.same_dtype(relu_output=relu_output, x=x)
+        relu_output = check.relu_output(relu_output, dy.shape, x)
     be = backend_for(x)
     blocks = thread_blocks(x.shape[0])
     dx = be.empty(x.shape, x.dtype)

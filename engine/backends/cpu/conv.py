@@ -172,6 +172,17 @@ def weights_with_bias(W, b):
 
 
 @njit(cache=True)
+def sum_partial_gradients(partial, dW, db):
+    """dW and db from the blocks' partial sums of [∂L/∂W₂; ∂L/∂b] (blocks, K + 1, F)."""
+    total = partial[0].copy()
+    for blk in range(1, partial.shape[0]):
+        total += partial[blk]
+    taps = total.shape[0] - 1
+    dW.reshape(taps, total.shape[1])[:, :] = total[:taps]
+    db[:] = total[taps]
+
+
+@njit(cache=True)
 def _carve(buffer, taps, pixels, tap_major):
     """The (taps, pixels) or (pixels, taps) matrix at the start of the flat ``buffer``."""
     if tap_major:
@@ -339,8 +350,4 @@ def backward(x, W, dy, stride_h, stride_w, pad_top, pad_left, dx, dW, db, worksp
                 for n in range(n0, n1):
                     col2im_pixels(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx,
                                   (n - n0) * out_h * out_w)
-    total = partial[0].copy()
-    for blk in range(1, blocks):
-        total += partial[blk]
-    dW.reshape(weights.shape)[:, :] = total[:taps]
-    db[:] = total[taps]
+    sum_partial_gradients(partial, dW, db)

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import runs
-from .conv import col2im_taps, im2col_taps, weight_gradient_taps, weights_with_bias
+from .conv import col2im_taps, im2col_taps, sum_partial_gradients, weight_gradient_taps, weights_with_bias
 
 
 @njit(cache=True)
@@ -143,8 +143,4 @@ def backward(dy, x, W, relu_output, stride_h, stride_w, pad_top, pad_left, size_
                 np.dot(weights, upstream_t, dcols)
                 dx[n] = 0
                 col2im_taps(dcols, n, stride_h, stride_w, pad_top, pad_left, kh, kw, out_h, out_w, dx, 0)
-    total = partial[0].copy()
-    for blk in range(1, blocks):
-        total += partial[blk]
-    dW.reshape(weights.shape)[:, :] = total[:taps]
-    db[:] = total[taps]
+    sum_partial_gradients(partial, dW, db)
