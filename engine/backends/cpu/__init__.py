@@ -17,11 +17,14 @@ It also lets the process keep freed memory for reuse (see ``memory``).
 import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS that np.dot inside @njit calls)
 from threadpoolctl import threadpool_limits
 
-from . import activations, conv, conv_block, dense, losses, optim, pooling
+from . import activations, augment, batchnorm, conv, conv_block, dense, dropout, losses, optim, pooling, recurrent
 from .memory import empty, keep_freed_memory, zeros
 
 # threadpoolctl only sees libraries already loaded, hence the import above.
 threadpool_limits(limits=1, user_api="blas")
 keep_freed_memory()
 
-__all__ = ["activations", "conv", "conv_block", "dense", "losses", "optim", "pooling", "empty", "zeros"]
+__all__ = [
+    "activations", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim", "pooling",
+    "recurrent", "empty", "zeros",
+]

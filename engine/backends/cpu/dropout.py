@@ -1,0 +1,1 @@
+"""Placeholder: kernels of this family are being written."""
