@@ -6,7 +6,6 @@ reverse order (the chain rule, lecture 004 §2 "forward–backward propagation")
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +13,9 @@ import numpy as np
 from . import validation as check
 from .init import make_rng
 from .layers import Layer, Softmax, fused
+from .layers.base import name_layers
 from .layers.linear import _WithActivation
 from .losses import CrossEntropy, accuracy, get_loss
-
-
-def _snake(kind: str) -> str:
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", kind).lower()
 
 
 class Sequential:
@@ -28,9 +24,13 @@ class Sequential:
     Parameters are created from ``seed`` in ``dtype`` (float32 for training,
     float64 for gradient checks) when the input shape is known: at once if
     ``input_shape`` is given, else at the first forward pass.
+
+    ``input_grad``: whether ``backward`` computes ∂L/∂x for the model's input.
+    A model fed with data does not need it (its first layer skips that work);
+    a model fed by another one does, like an autoencoder's decoder.
     """
 
-    def __init__(self, layers, input_shape=None, seed=0, dtype=np.float32, name="sequential"):
+    def __init__(self, layers, input_shape=None, seed=0, dtype=np.float32, name="sequential", input_grad=False):
         self.layers = list(layers)
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
@@ -39,6 +39,7 @@ class Sequential:
         if self.dtype not in check.FLOAT_DTYPES:
             raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
         self.name = name
+        self.input_grad = bool(input_grad)
         self.rng = make_rng(seed)
         self.input_shape = None
         self.stop_training = False
@@ -49,18 +50,11 @@ class Sequential:
     # -- construction -----------------------------------------------------------------
     def build(self, input_shape):
         shape = tuple(int(d) for d in input_shape)
-        counters: dict[str, int] = {}
         self.input_shape = shape
+        name_layers(self.layers)
         for layer in self.layers:
-            if layer.name is None:
-                base = _snake(layer.kind)
-                counters[base] = counters.get(base, 0) + 1
-                layer.name = f"{base}_{counters[base]}"
             shape = layer.build(shape, self.rng, self.dtype)
-            layer.needs_input_grad = layer is not self.layers[0]
-        names = [layer.name for layer in self.layers]
-        if len(set(names)) != len(names):
-            raise ValueError(f"layer names must be unique, got {names}")
+            layer.needs_input_grad = self.input_grad or layer is not self.layers[0]
         self._stages = fused.stages(self.layers)
         return shape
 
@@ -131,21 +125,37 @@ class Sequential:
             return last.activation, lambda dz: self.backward(last.backward_from_preactivation(dz), start=below)
         return None
 
-    def loss_and_backward(self, x, target, loss):
+    def loss_and_backward(self, x, target, loss, l2=0.0):
         """One forward and backward pass: fills every parameter's gradient and
         returns (loss value, model output). Softmax followed by cross-entropy is
-        computed from the logits, as one overflow-safe step."""
+        computed from the logits, as one overflow-safe step.
+
+        ``l2`` = λ adds the penalty λ/2 Σ‖W‖² over the weights (never biases or
+        batch-norm parameters) to the loss and λW to their gradients (lecture 003).
+        """
+        value, output, _ = self.loss_and_backward_input(x, target, loss)
+        if l2:
+            from .functional.penalty import add_l2_penalty  # TODO(integration): name from the penalty module
+
+            value += add_l2_penalty(self.parameters(), l2)
+        return value, output
+
+    def loss_and_backward_input(self, x, target, loss, weight=1.0):
+        """``loss_and_backward`` for a model inside another one: the loss is scaled
+        by ``weight`` (its gradients too), and ∂(weight·L)/∂x comes back as well
+        (None unless the model was built with ``input_grad=True``).
+        Returns (weight·loss, output, ∂(weight·L)/∂x)."""
         loss = get_loss(loss)
         output = self.forward(x)
         head = self._softmax_head() if isinstance(loss, CrossEntropy) else None
         if head is None:
             value, grad = loss(output, target)
-            self.backward(grad)
+            dx = self.backward(grad * grad.dtype.type(weight) if weight != 1 else grad)
         else:
             softmax, backward_from_logits = head
             value, dz = CrossEntropy.from_logits(softmax.logits(), target)
-            backward_from_logits(dz)
-        return value, output
+            dx = backward_from_logits(dz * dz.dtype.type(weight) if weight != 1 else dz)
+        return weight * value, output, dx
 
     # -- inference --------------------------------------------------------------------------
     def predict(self, x, batch_size=256):
@@ -175,7 +185,30 @@ class Sequential:
 
     # -- persistence -------------------------------------------------------------------------
     def state_dict(self):
-        return {f"{layer.name}.{name}": p.value for layer in self.layers for name, p in layer.params.items()}
+        """Every array that defines the trained model, keyed "layer_name.name": the
+        parameters and the layers' non-trained state (batch norm's running statistics).
+        The values are the model's own arrays, not copies."""
+        arrays = {}
+        for layer in self.layers:
+            arrays.update({f"{layer.name}.{name}": p.value for name, p in layer.params.items()})
+            arrays.update({f"{layer.name}.{name}": value for name, value in layer.state.items()})
+        return arrays
+
+    def load_state_dict(self, arrays, source="the state dict"):
+        """Copy ``arrays`` (as returned by ``state_dict``) into the model's own arrays,
+        after checking that the names and shapes match exactly."""
+        expected = self.state_dict()
+        missing, unexpected = set(expected) - set(arrays), set(arrays) - set(expected)
+        if missing or unexpected:
+            raise ValueError(
+                f"{source} does not match this model: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
+            )
+        for key, value in arrays.items():  # check everything before changing anything
+            if np.shape(value) != expected[key].shape:
+                raise ValueError(f"{source}: {key} has shape {np.shape(value)}, the model expects {expected[key].shape}")
+        for key, value in arrays.items():
+            expected[key][...] = value
+        return self
 
     def save(self, path):
         """Write every parameter to a plain ``.npz`` file, keyed "layer_name.param"."""
@@ -188,19 +221,8 @@ class Sequential:
         if self.input_shape is None:
             raise RuntimeError("build the model (give input_shape) before loading weights into it")
         with np.load(path, allow_pickle=False) as stored:
-            expected = self.state_dict()
-            missing, unexpected = set(expected) - set(stored.files), set(stored.files) - set(expected)
-            if missing or unexpected:
-                raise ValueError(
-                    f"{path} does not match this model: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
-                )
-            values = {key: stored[key] for key in expected}
-        for key, value in values.items():  # check everything before changing anything
-            if value.shape != expected[key].shape:
-                raise ValueError(f"{path}: {key} has shape {value.shape}, the model expects {expected[key].shape}")
-        for key, value in values.items():
-            expected[key][...] = value
-        return self
+            values = {key: stored[key] for key in stored.files}
+        return self.load_state_dict(values, source=str(path))
 
     # -- description ---------------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import validation as check
+from .callbacks import Callback  # noqa: F401  (also importable from here)
 from .init import make_rng
 from .losses import accuracy, get_loss
 
@@ -49,16 +50,6 @@ class History:
         return f"History(epochs={len(self.epochs)}, metrics={sorted(self.metrics)})"
 
 
-class Callback:
-    """Hooks called by ``fit``. Set ``model.stop_training = True`` to end training early."""
-
-    def on_train_begin(self, model, history): ...
-    def on_epoch_begin(self, epoch, model): ...
-    def on_batch_end(self, step, logs, model): ...
-    def on_epoch_end(self, epoch, logs, model): ...
-    def on_train_end(self, model, history): ...
-
-
 def _check_data(model, x, y, what):
     x = check.float_array(f"x{what}", x)
     if not isinstance(y, np.ndarray):
@@ -69,19 +60,40 @@ def _check_data(model, x, y, what):
     return x, y
 
 
+def _augmented(augment, x_batch, rng):
+    result = augment(x_batch, rng)
+    if not isinstance(result, np.ndarray) or result.shape != x_batch.shape or result.dtype != x_batch.dtype:
+        raise ValueError(
+            f"augment must return an array of the batch's shape {x_batch.shape} and dtype {x_batch.dtype}, "
+            f"got {check.describe(result)}"
+        )
+    return result
+
+
 def fit(model, x, y, loss, optimizer, epochs=1, batch_size=32, validation_data=None, seed=0,
-        callbacks=(), verbose=True):
+        callbacks=(), verbose=True, l2=0.0, augment=None):
     """Train ``model`` on (x, y); return a ``History``.
 
     ``loss`` is a name ("cross_entropy", "mse", "binary_cross_entropy") or a
     ``Loss``; ``optimizer`` an ``engine.optimizers.Optimizer``. ``seed`` fixes
-    the order of the minibatches. ``verbose=False`` hides the progress bar.
+    the order of the minibatches and the random augmentations. ``verbose=False``
+    hides the progress bar. ``callbacks``: ``engine.callbacks`` objects such as
+    ``EarlyStopping``.
+
+    Regularisation (lecture 003): ``l2`` = λ adds λ/2 Σ‖W‖² over the weights to
+    the loss (the optimiser's ``weight_decay`` is the equivalent decayed update);
+    ``augment(x_batch, rng)`` (e.g. an ``engine.augment.Augmentation``) returns a
+    transformed copy of every training minibatch; validation data is never
+    augmented.
     """
     loss = get_loss(loss)
     x, y = _check_data(model, x, y, "")
     if validation_data is not None:
         x_val, y_val = _check_data(model, *validation_data, "_val")
     epochs = check.positive_int("epochs", epochs)
+    l2 = check.real_number("l2", l2, low=0)
+    if augment is not None and not callable(augment):
+        raise TypeError(f"augment must be a function augment(x_batch, rng) or None, got {check.describe(augment)}")
     batch_size = check.positive_int("batch_size", batch_size)
     rng = make_rng(seed)
     history = History()
@@ -97,7 +109,8 @@ def fit(model, x, y, loss, optimizer, epochs=1, batch_size=32, validation_data=N
         total_loss = total_correct = seen = 0.0
         bar = tqdm(total=len(x), desc=f"epoch {epoch}/{epochs}", unit="img", disable=not verbose, leave=False)
         for step, batch in enumerate(minibatches(len(x), batch_size, rng)):
-            value, output = model.loss_and_backward(x[batch], y[batch], loss)
+            x_batch = x[batch] if augment is None else _augmented(augment, x[batch], rng)
+            value, output = model.loss_and_backward(x_batch, y[batch], loss, l2=l2)
             optimizer.step(model.parameters())
             acc = accuracy(output, y[batch], loss)
             total_loss += value * len(batch)

@@ -9,6 +9,7 @@ creates its parameters from a seeded generator and returns the output shape.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,7 @@ class Layer:
     def __init__(self, name: str | None = None):
         self.name = name
         self.params: dict[str, Parameter] = {}
+        self.state: dict[str, np.ndarray] = {}  # arrays that are saved but not trained (batch norm's statistics)
         self.training = True
         self.needs_input_grad = True  # False for a model's first layer: its input is the data
         self.input_shape: tuple[int, ...] | None = None
@@ -92,3 +94,17 @@ class FromInput(Layer):
 
     def backward(self, dy):
         return self._backward(dy, self._saved("_x"))
+
+
+def name_layers(layers) -> None:
+    """Give every unnamed layer a name from its kind, numbered in order ("conv2d_1", "dense_2"),
+    and check that the names are unique."""
+    counters: dict[str, int] = {}
+    for layer in layers:
+        if layer.name is None:
+            base = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", layer.kind).lower()
+            counters[base] = counters.get(base, 0) + 1
+            layer.name = f"{base}_{counters[base]}"
+    names = [layer.name for layer in layers]
+    if len(set(names)) != len(names):
+        raise ValueError(f"layer names must be unique, got {names}")
