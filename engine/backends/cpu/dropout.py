@@ -1,1 +1,84 @@
-"""Placeholder: kernels of this family are being written."""
+"""Inverted dropout kernels (lectures 003 and 004 §4):
+y = x ⊙ η / p_keep with η ~ Ber(p_keep) in training.
+
+The mask comes from a counter-based generator, not from a stream: element i's
+draw is a hash of (seed, i), so it does not depend on how the loop is split
+among threads, and a GPU kernel computing the same hash gives the same mask.
+The hash is splitmix64's output function applied to key + (j + 1)·γ, with
+key = splitmix64(seed), γ = 0x9E3779B97F4A7C15 and j = i // 2: each 64-bit
+value serves two neighbouring elements, its low 32 bits element 2j and its
+high 32 bits element 2j + 1. Element i is kept when its 32-bit value u is
+below round(p_keep · 2³²), i.e. when u / 2³² < p_keep (p_keep resolved to 2⁻³²;
+p_keep = 1 keeps everything).
+
+The mask is stored as uint8 (1 kept, 0 dropped): a quarter of the memory of a
+float32 scale array, so the backward pass reads less.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def mix64(z):
+    """splitmix64's output function: a bijection of 64-bit words that scatters every input bit."""
+    z = np.uint64(z)
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def stream_key(seed):
+    """The key of the random stream of ``seed`` (a non-negative int): splitmix64(seed)."""
+    return mix64(np.uint64(seed) + GOLDEN)
+
+
+@njit(cache=True, inline="always")
+def pair_hash(key, j):
+    """The 64-bit draw shared by elements 2j and 2j + 1: splitmix64's output at counter j + 1."""
+    return mix64(np.uint64(key) + (np.uint64(j) + np.uint64(1)) * GOLDEN)
+
+
+@njit(cache=True)
+def _pairs(x, key, limit, factor, y, mask, first_pair, stop_pair):
+    """Elements 2j and 2j + 1 for first_pair ≤ j < stop_pair. A function of its own, with
+    unsigned indices, so that LLVM vectorises the loop (inside the parallel loop it did not)."""
+    two, one, high = np.uint64(2), np.uint64(1), np.uint64(32)
+    for j in range(np.uint64(first_pair), np.uint64(stop_pair)):
+        z = pair_hash(key, j)
+        first, second = np.uint8((z & _LOW32) < limit), np.uint8((z >> high) < limit)
+        mask[two * j] = first
+        mask[two * j + one] = second
+        y[two * j] = x[two * j] * factor * first
+        y[two * j + one] = x[two * j + one] * factor * second
+
+
+_PAIRS = 1 << 13  # pairs of elements per parallel task
+
+
+@njit(parallel=True, cache=True)
+def forward(x, key, threshold, scale, y, mask):
+    """mask[i] = η_i ~ Ber(p_keep), y[i] = x[i] · η_i / p_keep on flat arrays;
+    ``threshold`` = round(p_keep · 2³²), ``scale`` = 1 / p_keep."""
+    pairs, size = x.size // 2, x.size
+    factor, limit = x.dtype.type(scale), np.uint64(threshold)
+    for block in prange((pairs + _PAIRS - 1) // _PAIRS):
+        _pairs(x, key, limit, factor, y, mask, block * _PAIRS, min((block + 1) * _PAIRS, pairs))
+    if size % 2 == 1:  # an odd size leaves the last element on its own: the low half of its pair's draw
+        kept = np.uint8((pair_hash(key, pairs) & _LOW32) < limit)
+        mask[size - 1] = kept
+        y[size - 1] = x[size - 1] * factor * kept
+
+
+@njit(parallel=True, cache=True)
+def backward(dy, mask, scale, dx):
+    """dx[i] = dy[i] · η_i / p_keep (the forward is linear in x with the mask fixed)."""
+    factor = dy.dtype.type(scale)
+    for i in prange(dy.size):
+        dx[i] = dy[i] * factor * mask[i]
