@@ -86,26 +86,27 @@ def gradcheck(forward, backward, inputs: dict, eps=1e-6, tolerance=1e-6, seed=No
 
 def check_model_gradients(model, x, target, loss, eps=1e-6, max_entries=20, seed=0) -> GradcheckResult:
     """Check a float64 model's backpropagated parameter gradients on up to ``max_entries``
-    randomly chosen entries of every parameter (the whole model is re-run per entry)."""
+    randomly chosen entries of every parameter (the whole model is re-run per entry).
+    ``model``: a ``Sequential`` or anything with ``dtype``, ``loss_and_backward``,
+    ``parameters`` and ``named_parameters`` (an ``Autoencoder``)."""
     if model.dtype != np.float64:
         raise TypeError("check_model_gradients needs a model built with dtype=np.float64")
     model.loss_and_backward(x, target, loss)
     analytic_grads = {id(p): p.grad.reshape(-1).copy() for p in model.parameters()}
     rng = np.random.default_rng(seed)
     errors = {}
-    for layer in model.layers:
-        for name, p in layer.params.items():
-            flat, analytic = p.value.reshape(-1), analytic_grads[id(p)]
-            picks = rng.choice(flat.size, size=min(max_entries, flat.size), replace=False)
-            numeric = np.empty(len(picks))
-            for k, i in enumerate(picks):
-                saved = flat[i]
-                flat[i] = saved + eps
-                plus = model.loss_and_backward(x, target, loss)[0]
-                flat[i] = saved - eps
-                minus = model.loss_and_backward(x, target, loss)[0]
-                flat[i] = saved
-                numeric[k] = (plus - minus) / (2 * eps)
-            errors[f"{layer.name}.{name}"] = relative_error(analytic[picks], numeric)
+    for name, p in model.named_parameters().items():
+        flat, analytic = p.value.reshape(-1), analytic_grads[id(p)]
+        picks = rng.choice(flat.size, size=min(max_entries, flat.size), replace=False)
+        numeric = np.empty(len(picks))
+        for k, i in enumerate(picks):
+            saved = flat[i]
+            flat[i] = saved + eps
+            plus = model.loss_and_backward(x, target, loss)[0]
+            flat[i] = saved - eps
+            minus = model.loss_and_backward(x, target, loss)[0]
+            flat[i] = saved
+            numeric[k] = (plus - minus) / (2 * eps)
+        errors[name] = relative_error(analytic[picks], numeric)
     model.loss_and_backward(x, target, loss)  # leave the true gradients in place
     return GradcheckResult(errors, tolerance=1e-5)

@@ -18,6 +18,34 @@ from .layers.linear import _WithActivation
 from .losses import CrossEntropy, accuracy, get_loss
 
 
+def check_state(expected, arrays, source):
+    """Raise unless ``arrays`` has exactly the names of ``expected`` and the same shapes."""
+    missing, unexpected = set(expected) - set(arrays), set(arrays) - set(expected)
+    if missing or unexpected:
+        raise ValueError(
+            f"{source} does not match this model: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
+        )
+    for key, value in arrays.items():
+        if np.shape(value) != expected[key].shape:
+            raise ValueError(f"{source}: {key} has shape {np.shape(value)}, the model expects {expected[key].shape}")
+
+
+def save_state(model, path):
+    """Write ``model.state_dict()`` to a plain ``.npz`` file; return the file's path."""
+    path = Path(path)
+    np.savez(path, **model.state_dict())
+    return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
+
+
+def load_state(model, path):
+    """Read a file written by ``save_state`` into the (already built) ``model``."""
+    if model.input_shape is None:
+        raise RuntimeError("build the model (give input_shape) before loading weights into it")
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    return model.load_state_dict(arrays, source=str(path))
+
+
 class Sequential:
     """A stack of layers. ``input_shape`` excludes the batch axis, e.g. (28, 28, 1).
 
@@ -65,6 +93,10 @@ class Sequential:
     def parameters(self):
         """Every trainable ``Parameter`` of the model, layer by layer."""
         return [p for layer in self.layers for p in layer.params.values()]
+
+    def named_parameters(self):
+        """{"layer_name.param": Parameter} for every trainable parameter."""
+        return {f"{layer.name}.{name}": p for layer in self.layers for name, p in layer.params.items()}
 
     def parameter_count(self) -> int:
         return sum(layer.parameter_count() for layer in self.layers)
@@ -198,31 +230,18 @@ class Sequential:
         """Copy ``arrays`` (as returned by ``state_dict``) into the model's own arrays,
         after checking that the names and shapes match exactly."""
         expected = self.state_dict()
-        missing, unexpected = set(expected) - set(arrays), set(arrays) - set(expected)
-        if missing or unexpected:
-            raise ValueError(
-                f"{source} does not match this model: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
-            )
-        for key, value in arrays.items():  # check everything before changing anything
-            if np.shape(value) != expected[key].shape:
-                raise ValueError(f"{source}: {key} has shape {np.shape(value)}, the model expects {expected[key].shape}")
+        check_state(expected, arrays, source)
         for key, value in arrays.items():
             expected[key][...] = value
         return self
 
     def save(self, path):
         """Write every parameter to a plain ``.npz`` file, keyed "layer_name.param"."""
-        path = Path(path)
-        np.savez(path, **self.state_dict())
-        return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
+        return save_state(self, path)
 
     def load(self, path):
         """Read parameters saved by ``save`` into this (already built) model."""
-        if self.input_shape is None:
-            raise RuntimeError("build the model (give input_shape) before loading weights into it")
-        with np.load(path, allow_pickle=False) as stored:
-            values = {key: stored[key] for key in stored.files}
-        return self.load_state_dict(values, source=str(path))
+        return load_state(self, path)
 
     # -- description ---------------------------------------------------------------------------
     def summary(self, print_fn=print) -> str:
