@@ -40,6 +40,7 @@ TARGETS = {  # case -> maximum ratio engine / PyTorch
     "conv (64,28,28,1)->6 3x3": 1.2,
     "conv (64,13,13,6)->16 3x3": 1.2,
     "conv (64,32,32,64)->64 3x3 pad 1": 1.2,
+    "batchnorm+dropout (64,32,32,64)": 1.0,
 }
 CONV_SHAPES = [(64, 28, 28, 1, 6, 0), (64, 13, 13, 6, 16, 0), (64, 32, 32, 64, 64, 1)]
 COLD_LIMIT_S, WARM_LIMIT_S = 90.0, 2.0
@@ -93,6 +94,19 @@ def engine_cases(rng):
             backward(dy, x, 2)
 
         cases[f"{kind} pool 2x2 (64,26,26,32)"] = pool
+    from engine.layers.regularization import BatchNormalization, Dropout
+
+    norm, drop = BatchNormalization(), Dropout(0.5, seed=0)  # training mode: batch statistics, a new mask per call
+    for layer in (norm, drop):
+        layer.build((32, 32, 64), rng, np.float32)
+    activations = rng.standard_normal((64, 32, 32, 64)).astype(np.float32)
+    upstream = rng.standard_normal(activations.shape).astype(np.float32)
+
+    def norm_drop():
+        drop.forward(norm.forward(activations))
+        norm.backward(drop.backward(upstream))
+
+    cases["batchnorm+dropout (64,32,32,64)"] = norm_drop
     data = load_digits(test=0.2, seed=0)
     model = engine.lenet(seed=0)
 
@@ -150,6 +164,16 @@ def torch_cases(rng):
             peer(x, 2).backward(dy)
 
         cases[f"{kind} pool 2x2 (64,26,26,32)"] = pool
+    norm_drop_net = nn.Sequential(nn.BatchNorm2d(64), nn.Dropout(0.5))  # training mode, as the engine's case
+    activations = torch.randn(64, 64, 32, 32, requires_grad=True)
+    upstream = torch.randn(64, 64, 32, 32)
+
+    def norm_drop():
+        activations.grad = None
+        norm_drop_net.zero_grad()
+        norm_drop_net(activations).backward(upstream)
+
+    cases["batchnorm+dropout (64,32,32,64)"] = norm_drop
     # The shipped digits, read without importing the engine (whose import tunes the process).
     with np.load(Path(__file__).resolve().parents[1] / "engine" / "data" / "mnist_5k.npz") as digits:
         keep = rng.permutation(len(digits["labels"]))[:4000]

@@ -46,7 +46,7 @@ def pair_hash(key, j):
 
 
 @njit(cache=True)
-def _pairs(x, key, limit, factor, y, mask, first_pair, stop_pair):
+def _pairs(x, key, limit, p_keep, y, mask, first_pair, stop_pair):
     """Elements 2j and 2j + 1 for first_pair ≤ j < stop_pair. A function of its own, with
     unsigned indices, so that LLVM vectorises the loop (inside the parallel loop it did not)."""
     two, one, high = np.uint64(2), np.uint64(1), np.uint64(32)
@@ -55,30 +55,31 @@ def _pairs(x, key, limit, factor, y, mask, first_pair, stop_pair):
         first, second = np.uint8((z & _LOW32) < limit), np.uint8((z >> high) < limit)
         mask[two * j] = first
         mask[two * j + one] = second
-        y[two * j] = x[two * j] * factor * first
-        y[two * j + one] = x[two * j + one] * factor * second
+        y[two * j] = x[two * j] * first / p_keep
+        y[two * j + one] = x[two * j + one] * second / p_keep
 
 
 _PAIRS = 1 << 13  # pairs of elements per parallel task
 
 
 @njit(parallel=True, cache=True)
-def forward(x, key, threshold, scale, y, mask):
+def forward(x, key, threshold, p_keep, y, mask):
     """mask[i] = η_i ~ Ber(p_keep), y[i] = x[i] · η_i / p_keep on flat arrays;
-    ``threshold`` = round(p_keep · 2³²), ``scale`` = 1 / p_keep."""
+    ``threshold`` = round(p_keep · 2³²). y is x / p_keep (divided in x's dtype) or 0, as numpy's
+    ``x * mask / p_keep``."""
     pairs, size = x.size // 2, x.size
-    factor, limit = x.dtype.type(scale), np.uint64(threshold)
+    p, limit = x.dtype.type(p_keep), np.uint64(threshold)
     for block in prange((pairs + _PAIRS - 1) // _PAIRS):
-        _pairs(x, key, limit, factor, y, mask, block * _PAIRS, min((block + 1) * _PAIRS, pairs))
+        _pairs(x, key, limit, p, y, mask, block * _PAIRS, min((block + 1) * _PAIRS, pairs))
     if size % 2 == 1:  # an odd size leaves the last element on its own: the low half of its pair's draw
         kept = np.uint8((pair_hash(key, pairs) & _LOW32) < limit)
         mask[size - 1] = kept
-        y[size - 1] = x[size - 1] * factor * kept
+        y[size - 1] = x[size - 1] * kept / p
 
 
 @njit(parallel=True, cache=True)
-def backward(dy, mask, scale, dx):
+def backward(dy, mask, p_keep, dx):
     """dx[i] = dy[i] · η_i / p_keep (the forward is linear in x with the mask fixed)."""
-    factor = dy.dtype.type(scale)
+    p = dy.dtype.type(p_keep)
     for i in prange(dy.size):
-        dx[i] = dy[i] * factor * mask[i]
+        dx[i] = dy[i] * mask[i] / p
