@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validation as check
+from .functional.penalty import add_l2_penalty
 from .init import make_rng
 from .losses import MeanSquaredError, accuracy, get_loss
 from .model import Sequential, check_state, load_state, save_state
@@ -128,8 +129,6 @@ class Autoencoder:
             value, d_code = value + reconstruction, d_code + d_code_ae
         self.encoder.backward(d_code)
         if l2:
-            from .functional.penalty import add_l2_penalty  # TODO(integration): name from the penalty module
-
             value += add_l2_penalty(self.parameters(), l2)
         return value, prediction
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import validation as check
+from .functional.penalty import add_l2_penalty
 from .init import make_rng
 from .layers import Layer, Softmax, fused
 from .layers.base import name_layers
@@ -167,8 +168,6 @@ class Sequential:
         """
         value, output, _ = self.loss_and_backward_input(x, target, loss)
         if l2:
-            from .functional.penalty import add_l2_penalty  # TODO(integration): name from the penalty module
-
             value += add_l2_penalty(self.parameters(), l2)
         return value, output
 
