@@ -60,7 +60,8 @@ def dropout_forward(x, p_keep, seed):
     y = be.empty(x.shape, x.dtype)
     mask = be.empty(x.shape, np.uint8)
     threshold = min(round(p_keep * 2**32), 2**32)  # keep when a uniform 32-bit draw u < threshold
-    be.dropout.forward(x.reshape(-1), be.dropout.stream_key(seed), threshold, p_keep,
+    key = np.uint64(be.dropout.stream_key(np.uint64(seed)))  # uint64 throughout: keys fill all 64 bits
+    be.dropout.forward(x.reshape(-1), key, threshold, p_keep,
                        y.reshape(-1), mask.reshape(-1))
     return y, mask
 
