@@ -49,7 +49,7 @@ def test_flip_mirrors_exactly_the_images_drawn(rng, dtype):
 
 
 def test_flip_probability_extremes_and_rate(rng):
-    x = images(rng, shape=(400, 2, 3, 1))
+    x = images(rng, shape=(1000, 2, 3, 1))
     np.testing.assert_array_equal(flip_horizontal(x, rng, p=0.0), x)
     np.testing.assert_array_equal(flip_horizontal(x, rng, p=1.0), x[:, :, ::-1])
     flipped = np.any(flip_horizontal(x, rng, p=0.3) != x, axis=(1, 2, 3))
@@ -216,7 +216,7 @@ def test_erase_fills_exactly_one_rectangle_in_every_channel(rng, dtype):
 
 
 def test_erase_probability_and_several_patches(rng):
-    x = images(rng, shape=(300, 8, 8, 1))
+    x = images(rng, shape=(1000, 8, 8, 1))
     np.testing.assert_array_equal(erase(x, rng, p=0.0), x)
     touched = np.any(erase(x, rng, p=0.4) != x, axis=(1, 2, 3))
     assert abs(touched.mean() - 0.4) < 0.1
@@ -236,7 +236,7 @@ def _call(name, x, rng):
 @pytest.mark.parametrize("name", list(TRANSFORMS))
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_seeded_dtype_preserved_input_untouched(rng, name, dtype):
-    x = images(rng, shape=(8, 9, 9, 3), dtype=dtype)
+    x = images(rng, shape=(32, 9, 9, 3), dtype=dtype)  # 32 images: two seeds flip the same ones w.p. 2^-32
     before = x.copy()
     seed = seed_of(rng)
     y = _call(name, x, seed)

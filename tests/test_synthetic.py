@@ -162,13 +162,13 @@ def beat_runs(labels_row):
 def test_ecg_labels_match_the_beats_drawn(rng):
     width = 24
     before = round(0.4 * width)
-    x, labels = ecg_beats(20, 500, seed_of(rng), beat_width=width, noise=0.0, wander=0.0, p_abnormal=0.3)
-    assert x.shape == (20, 500, 1) and x.dtype == np.float32 and labels.shape == (20, 500)
+    x, labels = ecg_beats(40, 500, seed_of(rng), beat_width=width, noise=0.0, wander=0.0, p_abnormal=0.3)
+    assert x.shape == (40, 500, 1) and x.dtype == np.float32 and labels.shape == (40, 500)
     assert labels.dtype == np.int64 and set(np.unique(labels)) <= {NO_BEAT, NORMAL, ABNORMAL}
     signal = x[:, :, 0]
     np.testing.assert_array_equal(signal[labels == NO_BEAT], 0.0)  # no beat, no signal (flat baseline)
     kinds = []
-    for n in range(20):
+    for n in range(40):
         runs = beat_runs(labels[n])
         assert len(runs) >= 5
         peaks = []
