@@ -27,9 +27,33 @@ from numba import njit, prange
 
 @njit(cache=True, inline="always")
 def _sigmoid(z, one):
-    """σ(z) = 1 / (1 + e^(−z)) in the overflow-safe form (e^(−|z|) never overflows)."""
+    """σ(z) = 1 / (1 + e^(−z)) = e^z / (1 + e^z), with e = e^(−|z|) ≤ 1 so nothing overflows.
+    Written as a select, not a branch: the sign of a gate's input is unpredictable."""
     e = np.exp(-abs(z))
-    return one / (one + e) if z >= 0 else e / (one + e)
+    return (one if z >= 0 else e) / (one + e)
+
+
+@njit(cache=True, inline="always")
+def _taylor(x):
+    """The coefficients of tanh's Taylor series after z, in the dtype of x (float32 kernels stay float32)."""
+    coefficients = np.empty(4, x.dtype)
+    coefficients[0], coefficients[1], coefficients[2], coefficients[3] = -1 / 3, 2 / 15, -17 / 315, 62 / 2835
+    return coefficients
+
+
+@njit(cache=True, inline="always")
+def _tanh(z, one, taylor):
+    """tanh z = sign(z) (1 − e) / (1 + e) with e = e^(−2|z|) ≤ 1 (never overflows), and the Taylor
+    series z − z³/3 + 2z⁵/15 − 17z⁷/315 + 62z⁹/2835 for |z| < 1/32, where 1 − e would cancel.
+    One exp is about 5× faster than the libm tanh here (no vector math library), and these
+    kernels spend most of their time in the gates' nonlinearities."""
+    a = abs(z)
+    if a * 32 < one:
+        s = z * z
+        return z * (one + s * (taylor[0] + s * (taylor[1] + s * (taylor[2] + s * taylor[3]))))
+    e = np.exp(-(a + a))
+    large = (one - e) / (one + e)
+    return large if z >= 0 else -large
 
 
 @njit(cache=True, inline="always")
@@ -76,6 +100,7 @@ def rnn_forward(x, W_xh, W_hh, b, h0, h, h_prev, z, blocks):
     ``h_prev`` and ``z`` (N, H) are work buffers (each thread uses its own rows).
     """
     n, steps, units = x.shape[0], x.shape[1], W_hh.shape[0]
+    one, taylor = x.dtype.type(1), _taylor(x)
     for blk in prange(blocks):
         r0, r1 = _rows(n, blocks, blk)
         if r1 <= r0:
@@ -87,7 +112,7 @@ def rnn_forward(x, W_xh, W_hh, b, h0, h, h_prev, z, blocks):
             np.dot(state, W_hh, recurrent)
             for r in range(r1 - r0):
                 for j in range(units):
-                    value = np.tanh(h[r0 + r, t, j] + recurrent[r, j] + b[j])
+                    value = _tanh(h[r0 + r, t, j] + recurrent[r, j] + b[j], one, taylor)
                     h[r0 + r, t, j] = value
                     state[r, j] = value
 
@@ -102,6 +127,7 @@ def rnn_backward(dh, x, h, h0, W_xh, W_hh, dx, dW_xh, dW_hh, db, dh0,
     ∂L/∂b = Σ_{n,t} ∂L/∂z_t. Work buffers: dz, h_shift (N, T, H); dh_next, step (N, H).
     """
     n, steps, units, blocks = x.shape[0], x.shape[1], W_hh.shape[0], partial_dW_xh.shape[0]
+    one = x.dtype.type(1)
     for blk in prange(blocks):
         r0, r1 = _rows(n, blocks, blk)
         weight_sum = dW_xh if blk == 0 else partial_dW_xh[blk]
@@ -118,7 +144,7 @@ def rnn_backward(dh, x, h, h0, W_xh, W_hh, dx, dW_xh, dW_hh, db, dh0,
             for r in range(r1 - r0):
                 for j in range(units):
                     value = h[r0 + r, t, j]
-                    local[r, j] = (dh[r0 + r, t, j] + upstream[r, j]) * (1 - value * value)
+                    local[r, j] = (dh[r0 + r, t, j] + upstream[r, j]) * (one - value * value)
                 dz[r0 + r, t, :] = local[r]
             np.dot(local, W_hh.T, upstream)
         dh0[r0:r1] = upstream
@@ -137,7 +163,7 @@ def lstm_forward(x, W, U, b, h0, c0, h, c, gates, h_prev, c_prev, z, blocks):
     ``h_prev``, ``c_prev`` (N, H) and ``z`` (N, 4H) are work buffers.
     """
     n, steps, units = x.shape[0], x.shape[1], U.shape[0]
-    one = x.dtype.type(1)
+    one, taylor = x.dtype.type(1), _taylor(x)
     for blk in prange(blocks):
         r0, r1 = _rows(n, blocks, blk)
         if r1 <= r0:
@@ -154,13 +180,13 @@ def lstm_forward(x, W, U, b, h0, c0, h, c, gates, h_prev, c_prev, z, blocks):
                 for j in range(units):
                     i = _sigmoid(g[j] + zr[j] + b[j], one)
                     f = _sigmoid(g[units + j] + zr[units + j] + b[units + j], one)
-                    candidate = np.tanh(g[2 * units + j] + zr[2 * units + j] + b[2 * units + j])
+                    candidate = _tanh(g[2 * units + j] + zr[2 * units + j] + b[2 * units + j], one, taylor)
                     o = _sigmoid(g[3 * units + j] + zr[3 * units + j] + b[3 * units + j], one)
                     g[j], g[units + j], g[2 * units + j], g[3 * units + j] = i, f, candidate, o
                     new_cell = f * cell[r, j] + i * candidate
                     c[r0 + r, t, j] = new_cell
                     cell[r, j] = new_cell
-                    value = o * np.tanh(new_cell)
+                    value = o * _tanh(new_cell, one, taylor)
                     h[r0 + r, t, j] = value
                     state[r, j] = value
 
@@ -179,6 +205,7 @@ def lstm_backward(dh, dc_last, x, h, c, gates, h0, c0, W, U, dx, dW, dU, db, dh0
     Work buffers: dz (N, T, 4H), h_shift (N, T, H), dh_next, dc_next (N, H), step (N, 4H).
     """
     n, steps, units, blocks = x.shape[0], x.shape[1], U.shape[0], partial_dW.shape[0]
+    one, taylor = x.dtype.type(1), _taylor(x)
     for blk in prange(blocks):
         r0, r1 = _rows(n, blocks, blk)
         weight_sum = dW if blk == 0 else partial_dW[blk]
@@ -198,13 +225,13 @@ def lstm_backward(dh, dc_last, x, h, c, gates, h0, c0, W, U, dx, dW, dU, db, dh0
                 previous = c[m, t - 1] if t > 0 else c0[m]
                 for j in range(units):
                     i, f, candidate, o = g[j], g[units + j], g[2 * units + j], g[3 * units + j]
-                    squashed = np.tanh(c[m, t, j])
+                    squashed = _tanh(c[m, t, j], one, taylor)
                     dh_t = dh[m, t, j] + upstream[r, j]
-                    dc_t = cell_grad[r, j] + dh_t * o * (1 - squashed * squashed)
-                    lr[j] = dc_t * candidate * i * (1 - i)
-                    lr[units + j] = dc_t * previous[j] * f * (1 - f)
-                    lr[2 * units + j] = dc_t * i * (1 - candidate * candidate)
-                    lr[3 * units + j] = dh_t * squashed * o * (1 - o)
+                    dc_t = cell_grad[r, j] + dh_t * o * (one - squashed * squashed)
+                    lr[j] = dc_t * candidate * i * (one - i)
+                    lr[units + j] = dc_t * previous[j] * f * (one - f)
+                    lr[2 * units + j] = dc_t * i * (one - candidate * candidate)
+                    lr[3 * units + j] = dh_t * squashed * o * (one - o)
                     cell_grad[r, j] = dc_t * f
                 dz[m, t, :] = lr
             np.dot(local, U.T, upstream)
