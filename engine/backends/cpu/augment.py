@@ -12,17 +12,31 @@ import math
 from numba import njit, prange
 
 
+@njit(cache=True, inline="always")
+def _copy(dst, d, src, s, count):
+    """dst[d : d + count] = src[s : s + count] on flat arrays."""
+    for e in range(count):
+        dst[d + e] = src[s + e]
+
+
+@njit(cache=True, inline="always")
+def _fill(dst, d, value, count):
+    for e in range(count):
+        dst[d + e] = value
+
+
 @njit(parallel=True, cache=True)
 def flip_horizontal(x, flip, y):
     """y[n, i, j] = x[n, i, W − 1 − j] where flip[n], else x[n, i, j] (mirror about the vertical axis)."""
-    width = x.shape[2]
-    for n in prange(x.shape[0]):
-        if flip[n]:
-            for i in range(x.shape[1]):
-                for j in range(width):
-                    y[n, i, j, :] = x[n, i, width - 1 - j, :]
+    rows, width, channels = x.shape[0] * x.shape[1], x.shape[2], x.shape[3]
+    row = width * channels
+    src, dst = x.reshape(-1), y.reshape(-1)
+    for m in prange(rows):  # image row m belongs to image m // H
+        if flip[m // x.shape[1]]:
+            for j in range(width):
+                _copy(dst, m * row + j * channels, src, m * row + (width - 1 - j) * channels, channels)
         else:
-            y[n] = x[n]
+            _copy(dst, m * row, src, m * row, row)
 
 
 @njit(parallel=True, cache=True)
@@ -60,26 +74,36 @@ def rotate(x, cos, sin, fill, y):
 
 @njit(parallel=True, cache=True)
 def crop(x, top, left, pad_h, pad_w, fill, y):
-    """y[n, i, j] = P[n, top[n] + i, left[n] + j], P = x padded by (pad_h, pad_w) pixels of ``fill`` on every side."""
-    height, width = x.shape[1], x.shape[2]
-    for n in prange(x.shape[0]):
-        for i in range(height):
-            r = top[n] + i - pad_h
-            for j in range(width):
-                q = left[n] + j - pad_w
-                if 0 <= r < height and 0 <= q < width:
-                    y[n, i, j, :] = x[n, r, q, :]
-                else:
-                    y[n, i, j, :] = fill
+    """y[n, i, j] = P[n, top[n] + i, left[n] + j], P = x padded by (pad_h, pad_w) pixels of ``fill`` on every side.
+
+    Row i of image n reads input row r = top[n] + i − pad_h (all ``fill`` if outside), its columns
+    j = 0..W−1 reading input columns j + shift, shift = left[n] − pad_w: a run of valid columns
+    between two runs of ``fill``."""
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    row = width * channels
+    src, dst = x.reshape(-1), y.reshape(-1)
+    for m in prange(x.shape[0] * height):
+        n, i = m // height, m % height
+        r, shift = top[n] + i - pad_h, left[n] - pad_w
+        if r < 0 or r >= height:
+            _fill(dst, m * row, fill, row)
+            continue
+        first, stop = max(0, -shift), min(width, width - shift)  # valid output columns [first, stop)
+        _fill(dst, m * row, fill, first * channels)
+        _copy(dst, m * row + first * channels, src, (n * height + r) * row + (first + shift) * channels,
+              (stop - first) * channels)
+        _fill(dst, m * row + stop * channels, fill, (width - stop) * channels)
 
 
 @njit(parallel=True, cache=True)
 def erase(x, top, left, rows, cols, fill, y):
     """y = x with, in image n, each rectangle k (rows[n, k] × cols[n, k] from (top[n, k], left[n, k]))
     set to ``fill`` in every channel; a rectangle with rows or cols 0 erases nothing."""
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    size, row = height * width * channels, width * channels
+    src, dst = x.reshape(-1), y.reshape(-1)
     for n in prange(x.shape[0]):
-        y[n] = x[n]
+        _copy(dst, n * size, src, n * size, size)
         for k in range(top.shape[1]):
             for i in range(top[n, k], top[n, k] + rows[n, k]):
-                for j in range(left[n, k], left[n, k] + cols[n, k]):
-                    y[n, i, j, :] = fill
+                _fill(dst, n * size + i * row + left[n, k] * channels, fill, cols[n, k] * channels)
