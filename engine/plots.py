@@ -35,6 +35,8 @@ __all__ = [
     "plot_weight_histograms",
     "plot_gradient_histograms",
     "gradient_statistics",
+    "plot_histories",
+    "plot_noise_ball",
 ]
 
 DPI = 100
@@ -104,9 +106,10 @@ def _layer_index(model, layer, argument="layer"):
     raise ValueError(f"{argument} must be a layer index (int) or a layer name (str), got {layer!r}")
 
 
-def _weight_layers(model):
-    """The layers that have a weight parameter "W", in order."""
-    return [layer for layer in model.layers if "W" in layer.params]
+def _weights(model):
+    """[(layer name, its weight Parameter "W")] in order, layers inside blocks included
+    (named "block.layer")."""
+    return [(name[: -len(".W")], p) for name, p in model.named_parameters().items() if name.endswith(".W")]
 
 
 # -- 1. learning curves -------------------------------------------------------------------------
@@ -315,17 +318,17 @@ def plot_weight_histograms(model, path=None, bins=50):
     titled with the layer name and the standard deviation of its weights."""
     _require_built(model)
     bins = _check_bins(bins)
-    weighted = _weight_layers(model)
+    weighted = _weights(model)
     if not weighted:
         raise ValueError("model must have at least one layer with weights 'W' (Dense or Conv2D)")
     cols = min(len(weighted), 4)
     rows = math.ceil(len(weighted) / cols)
     fig = Figure(figsize=(3.4 * cols, 2.8 * rows + 0.4), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for ax, lay in zip(axes, weighted, strict=False):  # the grid may have spare axes
-        w = lay.params["W"].value.ravel()
+    for ax, (name, weight) in zip(axes, weighted, strict=False):  # the grid may have spare axes
+        w = weight.value.ravel()
         ax.hist(w, bins=bins, color="tab:blue", alpha=0.8)
-        ax.set_title(f"{lay.name}\nstd = {w.std():.3g}", fontsize=9)
+        ax.set_title(f"{name}\nstd = {w.std():.3g}", fontsize=9)
         ax.set_xlabel("weight value")
         ax.set_ylabel("count")
     for ax in axes[len(weighted):]:
@@ -348,7 +351,7 @@ def _weight_gradients(model, x, y, loss):
     if not hasattr(model, "loss_and_backward"):
         raise ValueError(f"model must be an engine Sequential model, got {type(model).__name__}")
     model.loss_and_backward(x, y, loss)
-    grads = [(lay.name, lay.params["W"].grad.copy()) for lay in _weight_layers(model)]
+    grads = [(name, weight.grad.copy()) for name, weight in _weights(model)]
     if not grads:
         raise ValueError("model must have at least one layer with weights 'W' (Dense or Conv2D)")
     return grads
@@ -416,4 +419,59 @@ def plot_gradient_histograms(model, x, y, loss, path=None, bins=50, log=False):
     ax_std.set_xlabel("layer depth")
     ax_std.set_ylabel("std of ∂L/∂W")
     ax_std.grid(True, alpha=0.3)
+    return _finish(fig, path)
+
+
+# -- 6. experiments compared (engine.experiments) ------------------------------------------------------
+
+
+def plot_histories(histories, metric="loss", path=None):
+    """One curve per training run: ``metric`` per epoch for every History of the dict
+    ``histories`` ({label: History}, e.g. from ``plain_versus_residual`` or
+    ``overfit_then_regularise``); its "val_" twin is drawn dashed when recorded."""
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError(f"histories must be a non-empty dict {{label: History}}, got {histories!r}")
+    missing = [label for label, history in histories.items() if metric not in history]
+    if missing:
+        raise ValueError(f"metric {metric!r} is not recorded in the histories {missing}")
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for i, (label, history) in enumerate(histories.items()):
+        epochs = range(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], color=f"C{i % 10}", marker="o", markersize=3, label=f"{label}: {metric}")
+        if f"val_{metric}" in history:
+            ax.plot(epochs, history[f"val_{metric}"], color=f"C{i % 10}", linestyle="--",
+                    label=f"{label}: val_{metric}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    return _finish(fig, path)
+
+
+def plot_noise_ball(result, path=None):
+    """The result of ``engine.experiments.sgd_noise_ball``: left, the iterates of SGD around
+    the optimum for each learning rate (largest batch and batch 1); right, the mean squared
+    distance to the optimum against the learning rate, one line per batch size."""
+    fig = Figure(figsize=(11, 4.5), layout="constrained")
+    ax_paths, ax_spread = fig.subplots(1, 2)
+    for i, lr in enumerate(result.learning_rates):
+        path_points = result.paths[(lr, result.batch_sizes[0])]
+        ax_paths.plot(path_points[:, 0], path_points[:, 1], ".", markersize=2, color=f"C{i % 10}",
+                      label=f"lr {lr:g}, batch {result.batch_sizes[0]}")
+    ax_paths.plot(*result.optimum, "k*", markersize=12, label="optimum θ*")
+    ax_paths.set_title("SGD iterates around the optimum")
+    ax_paths.set_xlabel("θ₁")
+    ax_paths.set_ylabel("θ₂")
+    ax_paths.set_aspect("equal", adjustable="datalim")
+    ax_paths.legend(fontsize=8)
+    for j, batch in enumerate(result.batch_sizes):
+        ax_spread.plot(result.learning_rates, result.spread[:, j], marker="o", label=f"batch {batch}")
+    ax_spread.set_xscale("log")
+    ax_spread.set_yscale("log")
+    ax_spread.set_title("Noise ball: E‖θ − θ*‖² after the transient")
+    ax_spread.set_xlabel("learning rate")
+    ax_spread.set_ylabel("mean squared distance to θ*")
+    ax_spread.grid(True, alpha=0.3)
+    ax_spread.legend(fontsize=8)
     return _finish(fig, path)
