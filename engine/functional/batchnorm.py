@@ -20,9 +20,11 @@ import numpy as np
 
 from .. import validation as check
 from ..backends import backend_for
+from .dropout import check_mask, check_p_keep, check_seed, dropout_key_and_threshold
 from .scratch import thread_blocks
 
 EPSILON = 1e-3
+_NO_DROPOUT = (False, np.zeros(0, np.uint8), 1.0)  # the kernels' (dropped, mask, p_keep) without a dropout
 MOMENTUM = 0.99
 
 
@@ -91,19 +93,56 @@ def batchnorm_backward(dy, x, gamma, mean, inv_std):
     """
     x = _activations("x", x)
     dy = _upstream(dy, x)
+    return _training_backward(dy, x, gamma, mean, inv_std, _NO_DROPOUT)
+
+
+def _training_backward(dy, x, gamma, mean, inv_std, dropout):
     gamma, mean = _per_channel("gamma", gamma, x), _per_channel("mean", mean, x)
     inv_std = _per_channel("inv_std", inv_std, x)
     be = backend_for(x)
     flat, channels, rows, blocks = _geometry(x)
     dbeta, sum_dy_xc = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
-    be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, mean, dbeta, sum_dy_xc)
+    be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, mean, dbeta, sum_dy_xc, *dropout)
     dgamma = sum_dy_xc * inv_std
     k = gamma * inv_std
     m = x.dtype.type(rows)
     dx = be.empty(x.shape, x.dtype)
     be.batchnorm.input_gradient(dy.reshape(-1), flat, channels, blocks, mean, k, -k * inv_std * dgamma / m,
-                                -k * dbeta / m, dx.reshape(-1))
+                                -k * dbeta / m, dx.reshape(-1), *dropout)
     return dx, dgamma, dbeta
+
+
+def batchnorm_dropout_forward(x, gamma, beta, p_keep, seed, eps=EPSILON):
+    """Training-mode batch norm followed by inverted dropout, as one pass over the output:
+    (z, mean, var, inv_std, mask) with z = (γ·x̂ + β) ⊙ η / p_keep, η ~ Ber(p_keep).
+
+    The same values and mask as ``dropout_forward(batchnorm_forward(x, gamma, beta, eps)[0],
+    p_keep, seed)``; each chunk is dropped while in the cache and the intermediate
+    γ·x̂ + β is never stored.
+    """
+    x = _activations("x", x)
+    gamma, beta = _per_channel("gamma", gamma, x), _per_channel("beta", beta, x)
+    eps, p_keep, seed = _eps(eps), check_p_keep(p_keep), check_seed(seed)
+    be = backend_for(x)
+    flat, channels, _, blocks = _geometry(x)
+    mean, var = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
+    be.batchnorm.moments(flat, channels, blocks, mean, var)
+    inv_std = 1 / np.sqrt(var + x.dtype.type(eps))
+    z, mask = be.empty(x.shape, x.dtype), be.empty(x.shape, np.uint8)
+    key, threshold = dropout_key_and_threshold(be, p_keep, seed)
+    be.batchnorm.affine_dropout(flat, channels, blocks, mean, gamma * inv_std, beta, key, threshold, p_keep,
+                                z.reshape(-1), mask.reshape(-1))
+    return z, mean, var, inv_std, mask
+
+
+def batchnorm_dropout_backward(dz, x, gamma, mean, inv_std, mask, p_keep):
+    """(∂L/∂x, ∂L/∂γ, ∂L/∂β) of ``batchnorm_dropout_forward``: ``batchnorm_backward`` of
+    dy = dz ⊙ η / p_keep, the dropout's gradient formed on the fly, never stored."""
+    x = _activations("x", x)
+    dz = _upstream(dz, x)
+    p_keep = check_p_keep(p_keep)
+    mask = check_mask(mask, x.shape)
+    return _training_backward(dz, x, gamma, mean, inv_std, (True, mask.reshape(-1), p_keep))
 
 
 def _moving(x, moving_mean, moving_variance):
@@ -140,11 +179,12 @@ def batchnorm_inference_backward(dy, x, gamma, moving_mean, moving_variance, eps
     flat, channels, _, blocks = _geometry(x)
     inv_std = 1 / np.sqrt(moving_variance + x.dtype.type(eps))
     dbeta, sum_dy_xc = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
-    be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, moving_mean, dbeta, sum_dy_xc)
+    be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, moving_mean, dbeta, sum_dy_xc,
+                               *_NO_DROPOUT)
     zero = np.zeros(channels, x.dtype)
     dx = be.empty(x.shape, x.dtype)
     be.batchnorm.input_gradient(dy.reshape(-1), flat, channels, blocks, moving_mean, gamma * inv_std, zero, zero,
-                                dx.reshape(-1))
+                                dx.reshape(-1), *_NO_DROPOUT)
     return dx, sum_dy_xc * inv_std, dbeta
 
 

@@ -40,6 +40,20 @@ def check_seed(seed) -> int:
     return int(seed)
 
 
+def dropout_key_and_threshold(be, p_keep, seed):
+    """(key of seed's stream, round(p_keep·2³²)): element i is kept when its 32-bit draw is below the threshold."""
+    key = np.uint64(be.dropout.stream_key(np.uint64(seed)))  # uint64 throughout: keys fill all 64 bits
+    return key, min(round(p_keep * 2**32), 2**32)
+
+
+def check_mask(mask, shape):
+    """A dropout mask: the uint8 array of ``shape`` returned by ``dropout_forward``."""
+    if not isinstance(mask, np.ndarray) or mask.dtype != np.uint8:
+        raise TypeError(f"mask must be the uint8 array returned by dropout_forward, got {check.describe(mask)}")
+    check.shape_equal("mask", mask, shape, "the shape of dy")
+    return np.ascontiguousarray(mask)
+
+
 def _input(name, x):
     x = check.float_array(name, x)
     if x.ndim == 0 or x.size == 0:
@@ -59,8 +73,7 @@ def dropout_forward(x, p_keep, seed):
     be = backend_for(x)
     y = be.empty(x.shape, x.dtype)
     mask = be.empty(x.shape, np.uint8)
-    threshold = min(round(p_keep * 2**32), 2**32)  # keep when a uniform 32-bit draw u < threshold
-    key = np.uint64(be.dropout.stream_key(np.uint64(seed)))  # uint64 throughout: keys fill all 64 bits
+    key, threshold = dropout_key_and_threshold(be, p_keep, seed)
     be.dropout.forward(x.reshape(-1), key, threshold, p_keep,
                        y.reshape(-1), mask.reshape(-1))
     return y, mask
@@ -70,10 +83,7 @@ def dropout_backward(dy, mask, p_keep):
     """∂L/∂x = dy ⊙ η / p_keep, with η the forward pass's ``mask``."""
     dy = _input("dy", dy)
     p_keep = check_p_keep(p_keep)
-    if not isinstance(mask, np.ndarray) or mask.dtype != np.uint8:
-        raise TypeError(f"mask must be the uint8 array returned by dropout_forward, got {check.describe(mask)}")
-    check.shape_equal("mask", mask, dy.shape, "the shape of dy")
-    mask = np.ascontiguousarray(mask)
+    mask = check_mask(mask, dy.shape)
     be = backend_for(dy)
     dx = be.empty(dy.shape, dy.dtype)
     be.dropout.backward(dy.reshape(-1), mask.reshape(-1), p_keep, dx.reshape(-1))

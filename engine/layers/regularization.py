@@ -125,3 +125,46 @@ class BatchNormalization(Layer):
         if self.eps != bn.EPSILON:
             parts.append(f"eps={self.eps:g}")
         return f"BatchNormalization({', '.join(parts)})"
+
+
+class BatchNormDropout:
+    """``norm`` (a BatchNormalization) then ``drop`` (a Dropout) run as one pass, for
+    ``Sequential``'s fused stages (as ``engine.layers.fused.ConvReluAveragePool``).
+
+    In training the dropout is applied to each chunk of the normalised output while it
+    is in the cache, and the backward pass takes the dropout's gradient on the fly
+    (``batchnorm_dropout_forward`` / ``_backward``): the same values, masks and running
+    statistics as the two layers one after the other, with two fewer passes over memory.
+    Outside training it simply runs the two layers.
+    """
+
+    def __init__(self, norm: BatchNormalization, drop: Dropout):
+        self.norm, self.drop = norm, drop
+        self._fused = False
+
+    @staticmethod
+    def fits(layer, following) -> bool:
+        return isinstance(layer, BatchNormalization) and isinstance(following, Dropout)
+
+    def forward(self, x):
+        norm, drop = self.norm, self.drop
+        self._fused = norm.training and drop.training and drop._seeds is not None
+        if not self._fused:
+            return drop.forward(norm.forward(x))
+        gamma, beta = norm.params["gamma"].value, norm.params["beta"].value
+        z, mean, var, inv_std, mask = bn.batchnorm_dropout_forward(
+            x, gamma, beta, drop.p_keep, int(drop._seeds.integers(_SEEDS)), norm.eps)
+        bn.update_moving_statistics(norm.state["moving_mean"], norm.state["moving_variance"], mean, var,
+                                    norm.momentum)
+        norm._x, norm._batch, drop._mask = x, (mean, inv_std), mask
+        return z
+
+    def backward(self, dz):
+        norm, drop = self.norm, self.drop
+        if not self._fused:
+            return norm.backward(drop.backward(dz))
+        dx, dgamma, dbeta = bn.batchnorm_dropout_backward(dz, norm._saved("_x"), norm.params["gamma"].value,
+                                                          *norm._saved("_batch"), drop._saved("_mask"), drop.p_keep)
+        norm.params["gamma"].grad[...] = dgamma
+        norm.params["beta"].grad[...] = dbeta
+        return dx

@@ -10,10 +10,18 @@ variance is the two-pass Σ(x − m)² of each chunk around its own mean, chunks
 combined with Chan's formula, so no sum of squares ever cancels. Sums are in
 the arrays' dtype. Loops over channels use unsigned indices so LLVM
 vectorises them (see ``runs``).
+
+The ``*_dropout`` kernels fuse an inverted dropout after the normalisation
+(``engine.backends.cpu.dropout``, same mask and values as running the two
+one after the other): the forward drops each chunk while it is in the cache,
+the backward forms dy = dz·η/p_keep on the fly, so the dropout's input and
+gradient are never written to memory.
 """
 
 import numpy as np
 from numba import njit, prange
+
+from .dropout import draw_mask
 
 
 @njit(cache=True)
@@ -90,6 +98,28 @@ def _block_affine(x, channels, lo, hi, centre, scale, shift, y):
             y[r * C + c] = (x[r * C + c] - centre[c]) * scale[c] + shift[c]
 
 
+@njit(cache=True)
+def _block_affine_dropout(x, channels, lo, hi, centre, scale, shift, mask, p_keep, y):
+    C = np.uint64(channels)
+    for r in range(np.uint64(lo), np.uint64(hi)):
+        for c in range(C):
+            y[r * C + c] = ((x[r * C + c] - centre[c]) * scale[c] + shift[c]) * mask[r * C + c] / p_keep
+
+
+@njit(parallel=True, cache=True)
+def affine_dropout(x, channels, blocks, centre, scale, shift, key, threshold, p_keep, y, mask):
+    """``affine`` followed by inverted dropout: y = ((x − centre)·scale + shift)·η/p_keep, η the
+    mask of ``dropout.forward`` (drawn chunk by chunk, then applied while in the cache)."""
+    rows, step = x.size // channels, chunk_rows(channels)
+    p, limit = x.dtype.type(p_keep), np.uint64(threshold)
+    for b in prange(blocks):
+        lo, hi = block_bounds(rows, blocks, b)
+        for r0 in range(lo, hi, step):
+            r1 = min(r0 + step, hi)
+            draw_mask(key, limit, mask, r0 * channels, r1 * channels)
+            _block_affine_dropout(x, channels, r0, r1, centre, scale, shift, mask, p, y)
+
+
 @njit(parallel=True, cache=True)
 def affine(x, channels, blocks, centre, scale, shift, y):
     """y = (x − centre[c])·scale[c] + shift[c] per channel: the normalisation y = γ·x̂ + β with
@@ -101,8 +131,9 @@ def affine(x, channels, blocks, centre, scale, shift, y):
 
 
 @njit(cache=True)
-def _block_gradient_sums(dy, x, channels, lo, hi, centre, sum_dy, sum_dy_xc):
-    """Σ dy and Σ dy·(x − centre) per channel over rows [lo, hi), chunk by chunk."""
+def _block_gradient_sums(dy, x, channels, lo, hi, centre, sum_dy, sum_dy_xc, dropped, mask, p_keep):
+    """Σ dy and Σ dy·(x − centre) per channel over rows [lo, hi), chunk by chunk; if ``dropped``,
+    dy is the upstream gradient of a dropout, taken through it: dy·η/p_keep."""
     C = np.uint64(channels)
     part_dy, part_xc = np.zeros(channels, dy.dtype), np.zeros(channels, dy.dtype)
     sum_dy[:] = 0
@@ -113,7 +144,7 @@ def _block_gradient_sums(dy, x, channels, lo, hi, centre, sum_dy, sum_dy_xc):
         part_xc[:] = 0
         for r in range(np.uint64(r0), np.uint64(min(r0 + step, hi))):
             for c in range(C):
-                g = dy[r * C + c]
+                g = dy[r * C + c] * mask[r * C + c] / p_keep if dropped else dy[r * C + c]
                 part_dy[c] += g
                 part_xc[c] += g * (x[r * C + c] - centre[c])
         sum_dy += part_dy
@@ -121,13 +152,15 @@ def _block_gradient_sums(dy, x, channels, lo, hi, centre, sum_dy, sum_dy_xc):
 
 
 @njit(parallel=True, cache=True)
-def gradient_sums(dy, x, channels, blocks, centre, sum_dy, sum_dy_xc):
-    """Per channel: Σ dy (= ∂L/∂β) and Σ dy·(x − centre) (= ∂L/∂γ · sqrt(σ² + ε))."""
+def gradient_sums(dy, x, channels, blocks, centre, sum_dy, sum_dy_xc, dropped, mask, p_keep):
+    """Per channel: Σ dy (= ∂L/∂β) and Σ dy·(x − centre) (= ∂L/∂γ · sqrt(σ² + ε)); with ``dropped``,
+    dy·η/p_keep in place of dy (the gradient through a dropout of mask η)."""
+    p = x.dtype.type(p_keep)
     rows = x.size // channels
     part_dy, part_xc = np.empty((blocks, channels), x.dtype), np.empty((blocks, channels), x.dtype)
     for b in prange(blocks):
         lo, hi = block_bounds(rows, blocks, b)
-        _block_gradient_sums(dy, x, channels, lo, hi, centre, part_dy[b], part_xc[b])
+        _block_gradient_sums(dy, x, channels, lo, hi, centre, part_dy[b], part_xc[b], dropped, mask, p)
     sum_dy[:] = 0
     sum_dy_xc[:] = 0
     for b in range(blocks):
@@ -136,22 +169,24 @@ def gradient_sums(dy, x, channels, blocks, centre, sum_dy, sum_dy_xc):
 
 
 @njit(cache=True)
-def _block_input_gradient(dy, x, channels, lo, hi, centre, a, b, d, dx):
+def _block_input_gradient(dy, x, channels, lo, hi, centre, a, b, d, dx, dropped, mask, p_keep):
     C = np.uint64(channels)
     for r in range(np.uint64(lo), np.uint64(hi)):
         for c in range(C):
-            dx[r * C + c] = a[c] * dy[r * C + c] + b[c] * (x[r * C + c] - centre[c]) + d[c]
+            g = dy[r * C + c] * mask[r * C + c] / p_keep if dropped else dy[r * C + c]
+            dx[r * C + c] = a[c] * g + b[c] * (x[r * C + c] - centre[c]) + d[c]
 
 
 @njit(parallel=True, cache=True)
-def input_gradient(dy, x, channels, blocks, centre, a, b, d, dx):
+def input_gradient(dy, x, channels, blocks, centre, a, b, d, dx, dropped, mask, p_keep):
     """dx = a[c]·dy + b[c]·(x − centre[c]) + d[c] per channel. In training, with k = γ/sqrt(σ² + ε):
     ∂L/∂x = k·(dy − (1/M) Σ dy − x̂ (1/M) Σ dy·x̂), i.e. a = k, b = −k·∂L/∂γ/(M·sqrt(σ² + ε)),
-    d = −k·∂L/∂β/M; in evaluation a = k, b = d = 0."""
+    d = −k·∂L/∂β/M; in evaluation a = k, b = d = 0. ``dropped``: as ``gradient_sums``."""
     rows = x.size // channels
+    p = x.dtype.type(p_keep)
     for block in prange(blocks):
         lo, hi = block_bounds(rows, blocks, block)
-        _block_input_gradient(dy, x, channels, lo, hi, centre, a, b, d, dx)
+        _block_input_gradient(dy, x, channels, lo, hi, centre, a, b, d, dx, dropped, mask, p)
 
 
 @njit(cache=True)

@@ -46,20 +46,39 @@ def pair_hash(key, j):
 
 
 @njit(cache=True)
-def _pairs(x, key, limit, p_keep, y, mask, first_pair, stop_pair):
-    """Elements 2j and 2j + 1 for first_pair ≤ j < stop_pair. A function of its own, with
+def _mask_pairs(key, limit, mask, first_pair, stop_pair):
+    """η of elements 2j and 2j + 1 for first_pair ≤ j < stop_pair. A function of its own, with
     unsigned indices, so that LLVM vectorises the loop (inside the parallel loop it did not)."""
     two, one, high = np.uint64(2), np.uint64(1), np.uint64(32)
     for j in range(np.uint64(first_pair), np.uint64(stop_pair)):
         z = pair_hash(key, j)
-        first, second = np.uint8((z & _LOW32) < limit), np.uint8((z >> high) < limit)
-        mask[two * j] = first
-        mask[two * j + one] = second
-        y[two * j] = x[two * j] * first / p_keep
-        y[two * j + one] = x[two * j + one] * second / p_keep
+        mask[two * j] = np.uint8((z & _LOW32) < limit)
+        mask[two * j + one] = np.uint8((z >> high) < limit)
 
 
-_PAIRS = 1 << 13  # pairs of elements per parallel task
+@njit(cache=True)
+def draw_mask(key, limit, mask, start, stop):
+    """mask[i] = η_i for flat elements start ≤ i < stop, any bounds: an odd first or last
+    element on its own (its half of its pair's draw), the whole pairs between."""
+    one, high = np.uint64(1), np.uint64(32)
+    start, stop = np.uint64(start), np.uint64(stop)
+    if start >= stop:
+        return
+    if start % 2 == one:
+        mask[start] = np.uint8((pair_hash(key, start // 2) >> high) < limit)
+        start += one
+    _mask_pairs(key, limit, mask, start // 2, stop // 2)
+    if stop % 2 == one and stop - one >= start:
+        mask[stop - one] = np.uint8((pair_hash(key, stop // 2) & _LOW32) < limit)
+
+
+@njit(cache=True)
+def _apply(x, mask, p_keep, y, start, stop):
+    for i in range(np.uint64(start), np.uint64(stop)):
+        y[i] = x[i] * mask[i] / p_keep
+
+
+_BLOCK = 1 << 14  # elements per parallel task
 
 
 @njit(parallel=True, cache=True)
@@ -67,14 +86,11 @@ def forward(x, key, threshold, p_keep, y, mask):
     """mask[i] = η_i ~ Ber(p_keep), y[i] = x[i] · η_i / p_keep on flat arrays;
     ``threshold`` = round(p_keep · 2³²). y is x / p_keep (divided in x's dtype) or 0, as numpy's
     ``x * mask / p_keep``."""
-    pairs, size = x.size // 2, x.size
     p, limit = x.dtype.type(p_keep), np.uint64(threshold)
-    for block in prange((pairs + _PAIRS - 1) // _PAIRS):
-        _pairs(x, key, limit, p, y, mask, block * _PAIRS, min((block + 1) * _PAIRS, pairs))
-    if size % 2 == 1:  # an odd size leaves the last element on its own: the low half of its pair's draw
-        kept = np.uint8((pair_hash(key, pairs) & _LOW32) < limit)
-        mask[size - 1] = kept
-        y[size - 1] = x[size - 1] * kept / p
+    for block in prange((x.size + _BLOCK - 1) // _BLOCK):
+        lo, hi = block * _BLOCK, min((block + 1) * _BLOCK, x.size)
+        draw_mask(key, limit, mask, lo, hi)
+        _apply(x, mask, p, y, lo, hi)
 
 
 @njit(parallel=True, cache=True)
