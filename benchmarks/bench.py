@@ -94,17 +94,18 @@ def engine_cases(rng):
             backward(dy, x, 2)
 
         cases[f"{kind} pool 2x2 (64,26,26,32)"] = pool
-    from engine.layers.regularization import BatchNormalization, Dropout
+    from engine.layers.regularization import BatchNormalization, BatchNormDropout, Dropout
 
     norm, drop = BatchNormalization(), Dropout(0.5, seed=0)  # training mode: batch statistics, a new mask per call
     for layer in (norm, drop):
         layer.build((32, 32, 64), rng, np.float32)
+    norm_then_drop = BatchNormDropout(norm, drop)  # the pair as Sequential runs it: one fused pass
     activations = rng.standard_normal((64, 32, 32, 64)).astype(np.float32)
     upstream = rng.standard_normal(activations.shape).astype(np.float32)
 
     def norm_drop():
-        drop.forward(norm.forward(activations))
-        norm.backward(drop.backward(upstream))
+        norm_then_drop.forward(activations)
+        norm_then_drop.backward(upstream)
 
     cases["batchnorm+dropout (64,32,32,64)"] = norm_drop
     data = load_digits(test=0.2, seed=0)
