@@ -6,12 +6,15 @@ import pytest
 
 from engine.functional.batchnorm import (
     batchnorm_backward,
+    batchnorm_dropout_backward,
+    batchnorm_dropout_forward,
     batchnorm_forward,
     batchnorm_inference,
     batchnorm_inference_backward,
     update_moving_statistics,
 )
-from engine.layers.regularization import BatchNormalization
+from engine.functional.dropout import dropout_backward, dropout_forward
+from engine.layers.regularization import BatchNormalization, BatchNormDropout, Dropout
 
 SHAPES = [(6, 4), (3, 4, 5, 3)]  # dense (N, D) and NHWC (N, H, W, C)
 
@@ -211,3 +214,75 @@ def test_errors(rng):
         update_moving_statistics([0.0, 0.0, 0.0], np.ones(3), mean, var)
     with pytest.raises(ValueError, match="momentum"):
         BatchNormalization(momentum=-0.1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(9, 5), (3, 4, 5, 7), (2, 3, 3, 64)])
+def test_fused_dropout_equals_the_two_steps(rng, dtype, shape):
+    """batch norm then dropout in one pass: the same values, mask and gradients, bit for bit
+    (odd channel counts put pairs of the mask across rows)."""
+    x, gamma, beta = (a.astype(dtype) for a in _inputs(rng, shape))
+    dz = rng.standard_normal(shape).astype(dtype)
+    p_keep, seed = 0.7, int(rng.integers(2**63))
+    z, mean, var, inv_std, mask = batchnorm_dropout_forward(x, gamma, beta, p_keep, seed)
+    y, mean2, var2, inv_std2 = batchnorm_forward(x, gamma, beta)
+    z2, mask2 = dropout_forward(y, p_keep, seed)
+    for ours, reference in [(z, z2), (mask, mask2), (mean, mean2), (var, var2), (inv_std, inv_std2)]:
+        assert ours.dtype == reference.dtype
+        np.testing.assert_array_equal(ours, reference)
+    fused = batchnorm_dropout_backward(dz, x, gamma, mean, inv_std, mask, p_keep)
+    separate = batchnorm_backward(dropout_backward(dz, mask, p_keep), x, gamma, mean, inv_std)
+    for ours, reference in zip(fused, separate):
+        assert ours.dtype == dtype
+        np.testing.assert_array_equal(ours, reference)
+
+
+def test_fused_dropout_gradients_match_finite_differences(rng, numgrad):
+    x, gamma, beta = _inputs(rng, (3, 2, 3, 4))
+    w = rng.standard_normal(x.shape)
+    seed = int(rng.integers(2**63))
+    _, mean, _, inv_std, mask = batchnorm_dropout_forward(x, gamma, beta, 0.6, seed)
+    dx, dgamma, dbeta = batchnorm_dropout_backward(w, x, gamma, mean, inv_std, mask, 0.6)
+
+    def loss(_):
+        return np.sum(w * batchnorm_dropout_forward(x, gamma, beta, 0.6, seed)[0])
+
+    np.testing.assert_allclose(dx, numgrad(loss, x), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dgamma, numgrad(loss, gamma), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dbeta, numgrad(loss, beta), rtol=1e-5, atol=1e-7)
+
+
+def test_fused_runner_equals_the_two_layers(rng):
+    pairs = []
+    for _ in range(2):
+        norm, drop = BatchNormalization(), Dropout(0.5)
+        generator = np.random.default_rng(7)
+        norm.build((4, 4, 6), generator, np.float64)
+        drop.build((4, 4, 6), generator, np.float64)
+        pairs.append((norm, drop))
+    assert BatchNormDropout.fits(*pairs[0]) and not BatchNormDropout.fits(pairs[0][1], pairs[0][0])
+    runner = BatchNormDropout(*pairs[1])
+    (norm, drop), (fused_norm, _) = pairs
+    for training in (True, True, False):
+        for layer in (*pairs[0], *pairs[1]):
+            layer.training = training
+        x, dz = rng.standard_normal((5, 4, 4, 6)), rng.standard_normal((5, 4, 4, 6))
+        np.testing.assert_array_equal(runner.forward(x), drop.forward(norm.forward(x)))
+        np.testing.assert_array_equal(runner.backward(dz), norm.backward(drop.backward(dz)))
+        for key in ("gamma", "beta"):
+            np.testing.assert_array_equal(fused_norm.params[key].grad, norm.params[key].grad)
+        for key in norm.state:
+            np.testing.assert_array_equal(fused_norm.state[key], norm.state[key])
+
+
+def test_fused_dropout_errors(rng):
+    x, gamma, beta = _inputs(rng, (4, 3))
+    with pytest.raises(ValueError, match="p_keep"):
+        batchnorm_dropout_forward(x, gamma, beta, 0.0, 1)
+    with pytest.raises(ValueError, match="seed"):
+        batchnorm_dropout_forward(x, gamma, beta, 0.5, -1)
+    _, mean, _, inv_std, mask = batchnorm_dropout_forward(x, gamma, beta, 0.5, 1)
+    with pytest.raises(TypeError, match="mask must be the uint8"):
+        batchnorm_dropout_backward(x, x, gamma, mean, inv_std, mask.astype(bool), 0.5)
+    with pytest.raises(ValueError, match="mask must have shape"):
+        batchnorm_dropout_backward(x, x, gamma, mean, inv_std, mask[:2], 0.5)
