@@ -40,6 +40,7 @@ TARGETS = {  # case -> maximum ratio engine / PyTorch
     "conv (64,28,28,1)->6 3x3": 1.2,
     "conv (64,13,13,6)->16 3x3": 1.2,
     "conv (64,32,32,64)->64 3x3 pad 1": 1.2,
+    "lstm T50 N32 D16 H64": 1.5,
     "batchnorm+dropout (64,32,32,64)": 1.0,
 }
 CONV_SHAPES = [(64, 28, 28, 1, 6, 0), (64, 13, 13, 6, 16, 0), (64, 32, 32, 64, 64, 1)]
@@ -116,6 +117,18 @@ def engine_cases(rng):
                   verbose=False)
 
     cases[f"fit, one epoch of {len(data.x_train)} digits, batch 64"] = epoch
+    from engine.functional.recurrent import lstm_backward, lstm_forward
+
+    x = rng.standard_normal((32, 50, 16)).astype(np.float32)
+    kernel = (rng.standard_normal((16, 256)) * 0.2).astype(np.float32)
+    recurrent = (rng.standard_normal((64, 256)) * 0.1).astype(np.float32)
+    bias, dh = np.zeros(256, np.float32), rng.standard_normal((32, 50, 64)).astype(np.float32)
+
+    def lstm():
+        h, c, gates = lstm_forward(x, kernel, recurrent, bias)
+        lstm_backward(dh, x, h, c, gates, kernel, recurrent)
+
+    cases["lstm T50 N32 D16 H64"] = lstm
     return cases
 
 
@@ -192,6 +205,16 @@ def torch_cases(rng):
             optimizer.step()
 
     cases[f"fit, one epoch of {len(xs)} digits, batch 64"] = epoch
+    lstm_net = nn.LSTM(16, 64, batch_first=True)
+    lstm_x = torch.randn(32, 50, 16, requires_grad=True)
+    lstm_dh = torch.randn(32, 50, 64)
+
+    def lstm():
+        lstm_x.grad = None
+        lstm_net.zero_grad()
+        lstm_net(lstm_x)[0].backward(lstm_dh)
+
+    cases["lstm T50 N32 D16 H64"] = lstm
     return cases
 
 
