@@ -95,7 +95,8 @@ def engine_cases(rng):
             backward(dy, x, 2)
 
         cases[f"{kind} pool 2x2 (64,26,26,32)"] = pool
-    from engine.layers.regularization import BatchNormalization, BatchNormDropout, Dropout
+    from engine.layers.fused import BatchNormDropout
+    from engine.layers.regularization import BatchNormalization, Dropout
 
     norm, drop = BatchNormalization(), Dropout(0.5, seed=0)  # training mode: batch statistics, a new mask per call
     for layer in (norm, drop):

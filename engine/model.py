@@ -247,7 +247,11 @@ class Sequential:
         """The layer table of Keras' ``model.summary()``: name (type), output shape, parameters."""
         if self.input_shape is None:
             raise RuntimeError("the model is not built yet: give input_shape or run a forward pass")
-        rows = [(f"{layer.name} ({layer.kind})", str((None,) + layer.output_shape), str(layer.parameter_count()))
+
+        def stored(layer):  # Keras counts a layer's non-trained state (batch norm's statistics) as parameters
+            return layer.parameter_count() + sum(a.size for a in layer.state.values())
+
+        rows = [(f"{layer.name} ({layer.kind})", str((None,) + layer.output_shape), str(stored(layer)))
                 for layer in self.layers]
         header = ("Layer (type)", "Output Shape", "Param #")
         widths = [max(len(r[i]) for r in rows + [header]) + 3 for i in range(3)]
@@ -256,10 +260,11 @@ class Sequential:
         def fmt(row):
             return "".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
 
-        total = self.parameter_count()
+        trainable = self.parameter_count()
+        total = sum(stored(layer) for layer in self.layers)
         text = "\n".join(
             [f'Model: "{self.name}"', fmt(header), line, *map(fmt, rows), line,
-             f"Total params: {total}", f"Trainable params: {total}", "Non-trainable params: 0"]
+             f"Total params: {total}", f"Trainable params: {trainable}", f"Non-trainable params: {total - trainable}"]
         )
         print_fn(text)
         return text

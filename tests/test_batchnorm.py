@@ -14,7 +14,8 @@ from engine.functional.batchnorm import (
     update_moving_statistics,
 )
 from engine.functional.dropout import dropout_backward, dropout_forward
-from engine.layers.regularization import BatchNormalization, BatchNormDropout, Dropout
+from engine.layers.fused import BatchNormDropout
+from engine.layers.regularization import BatchNormalization, Dropout
 
 SHAPES = [(6, 4), (3, 4, 5, 3)]  # dense (N, D) and NHWC (N, H, W, C)
 
