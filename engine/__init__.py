@@ -5,17 +5,25 @@ Layers of the package, from the bottom up:
 - ``engine.backends``: the compiled kernels (``cpu``: Numba; ``cuda`` later);
 - ``engine.functional``: validated, stateless forward/backward pairs;
 - ``engine.layers`` and ``engine.model``: stateful layers and ``Sequential``;
-- ``engine.optimizers``, ``engine.schedules``, ``engine.training``: learning;
+- ``engine.optimizers``, ``engine.schedules``, ``engine.training``,
+  ``engine.callbacks``: learning; ``engine.autoencoder``: encoder, code, decoder;
+- ``engine.augment``: data augmentation; ``engine.synthetic``: the lectures' toy
+  data (sawtooth, ECG beats, adding problem, sines);
+- ``engine.experiments``: the lectures' experiments in a few lines;
 - ``engine.init``, ``engine.gradcheck``, ``engine.datasets``, ``engine.plots``.
 """
 
-from . import functional, init, optimizers, schedules
+from . import augment, functional, init, optimizers, schedules, synthetic
+from .autoencoder import Autoencoder
+from .callbacks import EarlyStopping
 from .gradcheck import check_model_gradients, gradcheck, numerical_gradient
 from .layers import (
     ELU,
     AveragePooling2D,
+    BatchNormalization,
     Conv2D,
     Dense,
+    Dropout,
     Flatten,
     GlobalAveragePooling2D,
     GlobalMaxPooling2D,
@@ -23,6 +31,7 @@ from .layers import (
     LogSoftmax,
     MaxPool2D,
     ReLU,
+    Residual,
     Sigmoid,
     Softmax,
     Tanh,
@@ -34,7 +43,8 @@ from .training import Callback, History, fit
 
 __version__ = "0.1.0"
 __all__ = [
-    "functional", "init", "optimizers", "schedules", "check_model_gradients", "gradcheck", "numerical_gradient",
+    "augment", "functional", "init", "optimizers", "schedules", "synthetic", "check_model_gradients", "gradcheck",
+    "numerical_gradient", "Autoencoder", "EarlyStopping", "BatchNormalization", "Dropout", "Residual",
     "ELU", "AveragePooling2D", "Conv2D", "Dense", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
     "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "BinaryCrossEntropy",
     "CrossEntropy", "MeanSquaredError", "Sequential", "SGD", "Adagrad", "Adam", "Momentum", "Nesterov", "RMSProp",

@@ -22,11 +22,22 @@ from .activations import (
     tanh_backward,
     tanh_forward,
 )
+from .batchnorm import (
+    batchnorm_backward,
+    batchnorm_dropout_backward,
+    batchnorm_dropout_forward,
+    batchnorm_forward,
+    batchnorm_inference,
+    batchnorm_inference_backward,
+    update_moving_statistics,
+)
 from .conv import conv2d_backward, conv2d_forward, conv2d_geometry, resolve_padding
 from .conv_block import conv2d_relu_avg_pool_backward, conv2d_relu_avg_pool_forward
 from .dense import dense_backward, dense_forward
+from .dropout import dropout_backward, dropout_forward
 from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss, softmax_cross_entropy
 from .optim import adagrad_update, adam_update, momentum_update, nesterov_update, rmsprop_update, sgd_update
+from .penalty import add_l2_penalty, l2_penalty
 from .pooling import (
     avg_pool2d_backward,
     avg_pool2d_forward,
@@ -42,8 +53,15 @@ from .shape import flatten_backward, flatten_forward
 __all__ = [
     "adagrad_update",
     "adam_update",
+    "add_l2_penalty",
     "avg_pool2d_backward",
     "avg_pool2d_forward",
+    "batchnorm_backward",
+    "batchnorm_dropout_backward",
+    "batchnorm_dropout_forward",
+    "batchnorm_forward",
+    "batchnorm_inference",
+    "batchnorm_inference_backward",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "conv2d_backward",
@@ -53,6 +71,8 @@ __all__ = [
     "conv2d_relu_avg_pool_forward",
     "dense_backward",
     "dense_forward",
+    "dropout_backward",
+    "dropout_forward",
     "elu_backward",
     "elu_forward",
     "flatten_backward",
@@ -61,6 +81,7 @@ __all__ = [
     "global_avg_pool2d_forward",
     "global_max_pool2d_backward",
     "global_max_pool2d_forward",
+    "l2_penalty",
     "leaky_relu_backward",
     "leaky_relu_forward",
     "log_softmax_backward",
@@ -82,4 +103,5 @@ __all__ = [
     "softmax_forward",
     "tanh_backward",
     "tanh_forward",
+    "update_moving_statistics",
 ]

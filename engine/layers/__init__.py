@@ -4,9 +4,11 @@ from .activations import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tan
 from .base import Layer, Parameter
 from .linear import Conv2D, Dense
 from .pooling import AveragePooling2D, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPool2D
+from .regularization import BatchNormalization, Dropout
+from .residual import Residual
 
 __all__ = [
     "Layer", "Parameter", "Dense", "Conv2D", "MaxPool2D", "AveragePooling2D", "GlobalAveragePooling2D",
     "GlobalMaxPooling2D", "Flatten", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-    "make_activation",
+    "make_activation", "Dropout", "BatchNormalization", "Residual",
 ]
