@@ -19,8 +19,10 @@ from .callbacks import EarlyStopping
 from .gradcheck import check_model_gradients, gradcheck, numerical_gradient
 from .layers import (
     ELU,
+    LSTM,
     AveragePooling2D,
     BatchNormalization,
+    Bidirectional,
     Conv2D,
     Dense,
     Dropout,
@@ -33,8 +35,10 @@ from .layers import (
     ReLU,
     Residual,
     Sigmoid,
+    SimpleRNN,
     Softmax,
     Tanh,
+    TimeDistributedDense,
 )
 from .losses import BinaryCrossEntropy, CrossEntropy, MeanSquaredError
 from .model import Sequential
@@ -45,6 +49,7 @@ __version__ = "0.1.0"
 __all__ = [
     "augment", "functional", "init", "optimizers", "schedules", "synthetic", "check_model_gradients", "gradcheck",
     "numerical_gradient", "Autoencoder", "EarlyStopping", "BatchNormalization", "Dropout", "Residual",
+    "SimpleRNN", "LSTM", "Bidirectional", "TimeDistributedDense",
     "ELU", "AveragePooling2D", "Conv2D", "Dense", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
     "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "BinaryCrossEntropy",
     "CrossEntropy", "MeanSquaredError", "Sequential", "SGD", "Adagrad", "Adam", "Momentum", "Nesterov", "RMSProp",

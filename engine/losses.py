@@ -32,13 +32,36 @@ class MeanSquaredError(Loss):
         return F.mse_loss(output, target)
 
 
+def _per_step(function, scores, labels):
+    """Apply a loss over (N, K) scores to per-step scores (N, T, K) with labels (N, T) or
+    (N, T, K): every step is a sample, the mean runs over all N·T of them (Keras' per-step
+    classification, e.g. lecture 004 §6's ECG beats); the gradient comes back as (N, T, K)."""
+    if not isinstance(scores, np.ndarray) or scores.ndim != 3:
+        return function(scores, labels)
+    n, steps, classes = scores.shape
+    if not isinstance(labels, np.ndarray) or labels.shape[:2] != (n, steps) or labels.ndim not in (2, 3):
+        raise ValueError(
+            f"labels for per-step scores of shape {scores.shape} must have shape ({n}, {steps}) (integers) or "
+            f"({n}, {steps}, {classes}) (one-hot), got {labels.shape if isinstance(labels, np.ndarray) else labels!r}"
+        )
+    value, grad = function(scores.reshape(n * steps, classes), labels.reshape((n * steps,) + labels.shape[2:]))
+    return value, grad.reshape(scores.shape)
+
+
 class CrossEntropy(Loss):
-    """−(1/N) Σ_n log p_n[y_n] from probabilities p (N, K) and integer or one-hot labels."""
+    """−(1/N) Σ_n log p_n[y_n] from probabilities p (N, K) and integer or one-hot labels.
+
+    Per-step probabilities (N, T, K) with labels (N, T) average over all N·T steps.
+    """
 
     name = "cross_entropy"
     classification = True
 
     def __call__(self, probabilities, labels):
+        return _per_step(self._batch, probabilities, labels)
+
+    @staticmethod
+    def _batch(probabilities, labels):
         probabilities = np.asarray(probabilities)
         labels = check_labels(labels, probabilities.shape[0], probabilities.shape[1])
         classes = probabilities.shape[1]
@@ -51,7 +74,7 @@ class CrossEntropy(Loss):
 
     @staticmethod
     def from_logits(logits, labels):
-        return F.softmax_cross_entropy(logits, labels)
+        return _per_step(F.softmax_cross_entropy, logits, labels)
 
 
 class BinaryCrossEntropy(Loss):
@@ -92,5 +115,5 @@ def accuracy(output, target, loss: Loss) -> float | None:
         threshold = 0.0 if loss.from_logits else 0.5
         return float(np.mean((output > threshold) == (target > 0.5)))
     predicted = np.argmax(output, axis=-1)
-    truth = np.argmax(target, axis=-1) if target.ndim == 2 else target
+    truth = np.argmax(target, axis=-1) if target.ndim == output.ndim else target  # one-hot or integer labels
     return float(np.mean(predicted == truth))

@@ -48,6 +48,16 @@ from .pooling import (
     max_pool2d_backward,
     max_pool2d_forward,
 )
+from .recurrent import (
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+)
 from .shape import flatten_backward, flatten_forward
 
 __all__ = [
@@ -86,6 +96,10 @@ __all__ = [
     "leaky_relu_forward",
     "log_softmax_backward",
     "log_softmax_forward",
+    "lstm_backward",
+    "lstm_cell_backward",
+    "lstm_cell_forward",
+    "lstm_forward",
     "max_pool2d_backward",
     "max_pool2d_forward",
     "momentum_update",
@@ -95,6 +109,10 @@ __all__ = [
     "relu_forward",
     "resolve_padding",
     "rmsprop_update",
+    "rnn_backward",
+    "rnn_cell_backward",
+    "rnn_cell_forward",
+    "rnn_forward",
     "sgd_update",
     "sigmoid_backward",
     "sigmoid_forward",

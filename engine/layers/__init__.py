@@ -4,6 +4,7 @@ from .activations import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tan
 from .base import Layer, Parameter
 from .linear import Conv2D, Dense
 from .pooling import AveragePooling2D, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPool2D
+from .recurrent import LSTM, Bidirectional, SimpleRNN, TimeDistributedDense
 from .regularization import BatchNormalization, Dropout
 from .residual import Residual
 
@@ -11,4 +12,5 @@ __all__ = [
     "Layer", "Parameter", "Dense", "Conv2D", "MaxPool2D", "AveragePooling2D", "GlobalAveragePooling2D",
     "GlobalMaxPooling2D", "Flatten", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
     "make_activation", "Dropout", "BatchNormalization", "Residual",
+    "SimpleRNN", "LSTM", "Bidirectional", "TimeDistributedDense",
 ]
