@@ -196,6 +196,31 @@ def test_tanh_of_small_arguments_is_relatively_exact(rng):
     close(h, reference_rnn(x, p["W_xh"], p["W_hh"], 0 * p["b"], 0 * p["h0"]), rtol=1e-14, atol=0)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kernel_nonlinearities_over_a_wide_range(rng, dtype):
+    """The kernels compute e^x themselves (vectorised): with one step, W = I and zero recurrence,
+    the RNN state is tanh(x) and the LSTM's gates are σ(x), σ(x), tanh(x), σ(x) exactly."""
+    values = np.concatenate([rng.standard_normal(200) * 4, rng.standard_normal(50) * 1e-6, np.logspace(-30, 4, 60),
+                             -np.logspace(-30, 4, 60), [0.0, 1 / 32, -1 / 32, 88.0, -88.0, 750.0, -750.0, 1e30]])
+    x = values.astype(dtype).reshape(1, 1, -1)
+    values = x.reshape(-1).astype(np.float64)  # the inputs the kernel sees, exactly
+    D = x.shape[2]
+    identity, zeros = np.eye(D, dtype=dtype), np.zeros((D, D), dtype)
+    h = rnn_forward(x, identity, zeros, np.zeros(D, dtype))
+    exact = np.tanh(values.astype(np.float64))
+    ulp = np.finfo(dtype).eps
+    np.testing.assert_allclose(h[0, 0], exact, rtol=8 * ulp, atol=0)
+    e = np.exp(-np.abs(values))
+    sig = np.where(values >= 0, 1, e) / (1 + e)
+    *_, gates = lstm_forward(x, np.tile(identity, 4), np.zeros((D, 4 * D), dtype), np.zeros(4 * D, dtype))
+    tiny = 16 * np.finfo(dtype).tiny  # e^x is raised to about the smallest normal number below it
+    for k, expected in enumerate([sig, sig, exact, sig]):
+        got = gates[0, 0, k * D : (k + 1) * D]
+        np.testing.assert_allclose(got, expected, rtol=8 * ulp, atol=tiny)
+    nan = np.full((1, 1, 2), np.nan, dtype)
+    assert np.all(np.isnan(rnn_forward(nan, np.eye(2, dtype=dtype), np.zeros((2, 2), dtype), np.zeros(2, dtype))))
+
+
 # -- float32 -------------------------------------------------------------------------------------
 def test_float32_is_preserved_and_close_to_float64(rng):
     p64 = lstm_problem(rng)
