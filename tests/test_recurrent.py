@@ -20,7 +20,6 @@ from engine.functional.recurrent import (
 from engine.gradcheck import check_model_gradients
 from engine.layers.linear import Dense
 from engine.layers.recurrent import LSTM, Bidirectional, SimpleRNN, TimeDistributedDense
-from engine.losses import Loss
 from engine.model import Sequential
 from engine.optimizers import Adam
 
@@ -295,9 +294,9 @@ LAYERS = {
 }
 
 
-def scaled_gradient_errors(model, x, target, eps=1e-6, entries=12):
+def scaled_gradient_errors(model, x, target, loss="mse", eps=1e-6, entries=12):
     """max |analytic − numeric| / max |numeric| per parameter, on random entries of each."""
-    model.loss_and_backward(x, target, "mse")
+    model.loss_and_backward(x, target, loss)
     analytic_grads = {id(p): p.grad.reshape(-1).copy() for p in model.parameters()}  # before any perturbation
     errors, pick = {}, np.random.default_rng(0)
     for layer in model.layers:
@@ -309,9 +308,9 @@ def scaled_gradient_errors(model, x, target, eps=1e-6, entries=12):
             for k, i in enumerate(chosen):
                 saved = flat[i]
                 flat[i] = saved + eps
-                plus = model.loss_and_backward(x, target, "mse")[0]
+                plus = model.loss_and_backward(x, target, loss)[0]
                 flat[i] = saved - eps
-                minus = model.loss_and_backward(x, target, "mse")[0]
+                minus = model.loss_and_backward(x, target, loss)[0]
                 flat[i] = saved
                 numeric[k] = (plus - minus) / (2 * eps)
             errors[f"{layer.name}.{name}"] = np.max(np.abs(analytic[chosen] - numeric)) / max(np.abs(numeric).max(),
@@ -396,15 +395,13 @@ def test_training_learns_the_sign_of_the_sum(rng):
     assert history["accuracy"][-1] > 0.9
 
 
-class PerStepCrossEntropy(Loss):
-    """−(1/(N·T)) Σ log p[n, t, y_nt] from per-step probabilities (N, T, K) and labels (N, T)."""
-
-    def __call__(self, probabilities, labels):
-        n, steps, _ = probabilities.shape
-        picked = np.take_along_axis(probabilities, labels[..., None], axis=-1)
-        grad = np.zeros_like(probabilities)
-        np.put_along_axis(grad, labels[..., None], -1 / (picked * n * steps), axis=-1)
-        return -float(np.mean(np.log(picked))), grad
+def test_per_step_softmax_cross_entropy_gradients(rng):
+    """A sequence tagger: softmax per step, cross-entropy over (N, T) integer labels."""
+    model = Sequential([Bidirectional(LSTM(3, return_sequences=True)), TimeDistributedDense(4, activation="softmax")],
+                       input_shape=(5, 2), seed=int(rng.integers(1 << 30)), dtype=np.float64)
+    x, labels = rng.standard_normal((3, 5, 2)), rng.integers(0, 4, (3, 5))
+    for name, error in scaled_gradient_errors(model, x, labels, loss="cross_entropy").items():
+        assert error < 1e-6, f"{name}: {error:.2e}"
 
 
 def test_per_step_classification_trains(rng):
@@ -413,7 +410,7 @@ def test_per_step_classification_trains(rng):
     y = (np.cumsum(x[..., 0], axis=1) > 0).astype(np.int64)
     model = Sequential([SimpleRNN(8, return_sequences=True), TimeDistributedDense(2, activation="softmax")],
                        input_shape=(6, 1), seed=0)
-    history = model.fit(x, y, PerStepCrossEntropy(), Adam(0.02), epochs=10, batch_size=32, verbose=False)
+    history = model.fit(x, y, "cross_entropy", Adam(0.02), epochs=10, batch_size=32, verbose=False)
     predicted = np.argmax(model.predict(x), axis=-1)
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert np.mean(predicted == y) > 0.85
