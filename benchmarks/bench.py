@@ -120,14 +120,14 @@ def engine_cases(rng):
     cases[f"fit, one epoch of {len(data.x_train)} digits, batch 64"] = epoch
     from engine.functional.recurrent import lstm_backward, lstm_forward
 
-    x = rng.standard_normal((32, 50, 16)).astype(np.float32)
+    sequences = rng.standard_normal((32, 50, 16)).astype(np.float32)
     kernel = (rng.standard_normal((16, 256)) * 0.2).astype(np.float32)
     recurrent = (rng.standard_normal((64, 256)) * 0.1).astype(np.float32)
     bias, dh = np.zeros(256, np.float32), rng.standard_normal((32, 50, 64)).astype(np.float32)
 
-    def lstm():
-        h, c, gates = lstm_forward(x, kernel, recurrent, bias)
-        lstm_backward(dh, x, h, c, gates, kernel, recurrent)
+    def lstm():  # (its own names: the pooling cases above read x and dy when called)
+        h, c, gates = lstm_forward(sequences, kernel, recurrent, bias)
+        lstm_backward(dh, sequences, h, c, gates, kernel, recurrent)
 
     cases["lstm T50 N32 D16 H64"] = lstm
     return cases
