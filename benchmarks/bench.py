@@ -90,7 +90,7 @@ def engine_cases(rng):
     dy = rng.standard_normal((64, 13, 13, 32)).astype(np.float32)
     for kind, forward, backward in [("max", F.max_pool2d_forward, F.max_pool2d_backward),
                                     ("average", F.avg_pool2d_forward, F.avg_pool2d_backward)]:
-        def pool(forward=forward, backward=backward):
+        def pool(forward=forward, backward=backward, x=x, dy=dy):
             forward(x, 2)
             backward(dy, x, 2)
 

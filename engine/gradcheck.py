@@ -38,6 +38,14 @@ def relative_error(a, b) -> float:
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12), initial=0.0))
 
 
+def scaled_error(a, b) -> float:
+    """max |a − b| / (max |a| + max |b|): the error relative to the array's scale, so that an
+    entry whose gradient is almost 0 is not judged by finite-difference noise alone."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    scale = np.max(np.abs(a), initial=0.0) + np.max(np.abs(b), initial=0.0)
+    return float(np.max(np.abs(a - b), initial=0.0) / max(scale, 1e-12))
+
+
 @dataclass
 class GradcheckResult:
     errors: dict[str, float]
@@ -87,6 +95,7 @@ def gradcheck(forward, backward, inputs: dict, eps=1e-6, tolerance=1e-6, seed=No
 def check_model_gradients(model, x, target, loss, eps=1e-6, max_entries=20, seed=0) -> GradcheckResult:
     """Check a float64 model's backpropagated parameter gradients on up to ``max_entries``
     randomly chosen entries of every parameter (the whole model is re-run per entry).
+    Each parameter's error is ``scaled_error`` of its checked entries.
     ``model``: a ``Sequential`` or anything with ``dtype``, ``loss_and_backward``,
     ``parameters`` and ``named_parameters`` (an ``Autoencoder``)."""
     if model.dtype != np.float64:
@@ -107,6 +116,6 @@ def check_model_gradients(model, x, target, loss, eps=1e-6, max_entries=20, seed
             minus = model.loss_and_backward(x, target, loss)[0]
             flat[i] = saved
             numeric[k] = (plus - minus) / (2 * eps)
-        errors[name] = relative_error(analytic[picks], numeric)
+        errors[name] = scaled_error(analytic[picks], numeric)
     model.loss_and_backward(x, target, loss)  # leave the true gradients in place
     return GradcheckResult(errors, tolerance=1e-5)

@@ -98,7 +98,7 @@ def orthogonal(shape, rng=None, dtype=np.float32, gain=1.0):
     q *= np.sign(np.diag(r))  # makes the decomposition unique, so Q is uniformly distributed
     if rows < cols:
         q = q.T
-    return (gain * q).astype(_dtype(dtype))
+    return np.ascontiguousarray(gain * q, dtype=_dtype(dtype))  # q.T would be Fortran-ordered
 
 
 def zeros(shape, rng=None, dtype=np.float32):

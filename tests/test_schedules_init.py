@@ -313,6 +313,7 @@ def my_orthogonal(shape, seed):
 def test_orthogonal_is_orthonormal_and_matches_positive_r_qr(seed, shape):
     q = I.orthogonal(shape, rng=seed, dtype=np.float64)
     assert q.shape == shape and q.dtype == np.float64
+    assert q.flags.c_contiguous  # kernels and gradient checks read it as flat C-ordered memory
     rows, cols = shape
     if rows >= cols:
         np.testing.assert_allclose(q.T @ q, np.eye(cols), atol=1e-12)

@@ -54,8 +54,8 @@ class _Recurrent(Layer):
         width = self.gates * self.units
         kernel, recurrent, bias = self.names
         # C order: engine.init.orthogonal returns a transposed (Fortran-ordered) Q for a wide (H, 4H) shape.
-        kernel_value = np.ascontiguousarray(self.kernel_initializer((input_shape[1], width), rng=rng, dtype=dtype))
-        recurrent_value = np.ascontiguousarray(self.recurrent_initializer((self.units, width), rng=rng, dtype=dtype))
+        kernel_value = self.kernel_initializer((input_shape[1], width), rng=rng, dtype=dtype)
+        recurrent_value = self.recurrent_initializer((self.units, width), rng=rng, dtype=dtype)
         self.params = {
             kernel: Parameter.create(kernel, kernel_value, decay=True),
             recurrent: Parameter.create(recurrent, recurrent_value, decay=True),
