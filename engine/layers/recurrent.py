@@ -53,7 +53,6 @@ class _Recurrent(Layer):
         shape = super().build(input_shape, rng, dtype)
         width = self.gates * self.units
         kernel, recurrent, bias = self.names
-        # C order: engine.init.orthogonal returns a transposed (Fortran-ordered) Q for a wide (H, 4H) shape.
         kernel_value = self.kernel_initializer((input_shape[1], width), rng=rng, dtype=dtype)
         recurrent_value = self.recurrent_initializer((self.units, width), rng=rng, dtype=dtype)
         self.params = {
