@@ -3,7 +3,8 @@
 The functional layer (``engine.functional``) validates arguments and then asks
 :func:`backend_for` which backend owns the arrays it was given. A backend is a
 namespace with one module per kernel family (``dense``, ``activations``,
-``losses``, ``conv``, ``pooling``, ``optim``) plus ``empty``/``zeros`` to
+``losses``, ``conv``, ``conv_block``, ``pooling``, ``optim``, ``dropout``,
+``batchnorm``, ``recurrent``, ``augment``) plus ``empty``/``zeros`` to
 allocate results on the same device. Every backend exposes the same function
 names with the same arguments, so the functional layer never branches on the
 device, and arrays produced by one layer feed the next one without a copy.
