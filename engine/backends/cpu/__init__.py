@@ -12,19 +12,33 @@ would fight over the two cores of a small machine and make a convolution tens
 of times slower than its parts. So importing this backend limits the BLAS
 libraries of this process to one thread; Numba's threads are the only pool.
 It also lets the process keep freed memory for reuse (see ``memory``).
+
+Each family's module is imported the first time it is used
+(``backend.recurrent``), so a program pays only for the families it runs: a
+LeNet training step never loads the recurrent kernels.
 """
+
+import importlib
 
 import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS that np.dot inside @njit calls)
 from threadpoolctl import threadpool_limits
 
-from . import activations, augment, batchnorm, conv, conv_block, dense, dropout, losses, optim, pooling, recurrent
 from .memory import empty, keep_freed_memory, zeros
+
+FAMILIES = ("activations", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim",
+            "pooling", "recurrent")
+
+
+def __getattr__(name):
+    """Import a family's module on first use (PEP 562); importing sets it as an attribute of
+    this package, so later uses do not come here."""
+    if name in FAMILIES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # threadpoolctl only sees libraries already loaded, hence the import above.
 threadpool_limits(limits=1, user_api="blas")
 keep_freed_memory()
 
-__all__ = [
-    "activations", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim", "pooling",
-    "recurrent", "empty", "zeros",
-]
+__all__ = [*FAMILIES, "empty", "zeros"]
