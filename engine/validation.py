@@ -45,6 +45,14 @@ def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> 
     return value if value.flags.c_contiguous else value.copy(order="C")
 
 
+def non_empty_float_array(name: str, value) -> np.ndarray:
+    """``float_array`` that also refuses 0-d and empty arrays (elementwise operations need values)."""
+    value = float_array(name, value)
+    if value.ndim == 0 or value.size == 0:
+        raise ValueError(f"{name} must be a non-empty array with at least one dimension, got shape {value.shape}")
+    return value
+
+
 def same_dtype(**arrays: np.ndarray) -> np.dtype:
     """Check that all the given arrays share one dtype and return it."""
     dtypes = {name: a.dtype for name, a in arrays.items()}

@@ -16,15 +16,8 @@ from .. import validation as check
 from ..backends import backend_for
 
 
-def _input(name, x):
-    x = check.float_array(name, x)
-    if x.ndim == 0 or x.size == 0:
-        raise ValueError(f"{name} must be a non-empty array with at least one dimension, got shape {x.shape}")
-    return x
-
-
 def _pair(dy, other, other_name):
-    other = _input(other_name, other)
+    other = check.non_empty_float_array(other_name, other)
     dy = check.float_array("dy", dy)
     check.shape_equal("dy", dy, other.shape, f"the shape of {other_name}")
     check.same_dtype(dy=dy, **{other_name: other})
@@ -32,7 +25,7 @@ def _pair(dy, other, other_name):
 
 
 def _elementwise(kernel_name, x, *scalars):
-    x = _input("x", x)
+    x = check.non_empty_float_array("x", x)
     be = backend_for(x)
     y = be.empty(x.shape, x.dtype)
     getattr(be.activations, kernel_name)(x.reshape(-1), *scalars, y.reshape(-1))
@@ -48,7 +41,7 @@ def _elementwise_backward(kernel_name, dy, saved, saved_name, *scalars):
 
 
 def _rowwise(kernel_name, x):
-    x = _input("x", x)
+    x = check.non_empty_float_array("x", x)
     be = backend_for(x)
     y = be.empty(x.shape, x.dtype)
     width = x.shape[-1]

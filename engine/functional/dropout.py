@@ -54,13 +54,6 @@ def check_mask(mask, shape):
     return np.ascontiguousarray(mask)
 
 
-def _input(name, x):
-    x = check.float_array(name, x)
-    if x.ndim == 0 or x.size == 0:
-        raise ValueError(f"{name} must be a non-empty array with at least one dimension, got shape {x.shape}")
-    return x
-
-
 def dropout_forward(x, p_keep, seed):
     """Inverted dropout in training: (y, mask) with y = x ⊙ η / p_keep, η ~ Ber(p_keep).
 
@@ -68,7 +61,7 @@ def dropout_forward(x, p_keep, seed):
     as numpy's ``x * mask / x.dtype.type(p_keep)``) or 0. The same (seed, shape) gives the
     same mask on any thread count.
     """
-    x = _input("x", x)
+    x = check.non_empty_float_array("x", x)
     p_keep, seed = check_p_keep(p_keep), check_seed(seed)
     be = backend_for(x)
     y = be.empty(x.shape, x.dtype)
@@ -81,7 +74,7 @@ def dropout_forward(x, p_keep, seed):
 
 def dropout_backward(dy, mask, p_keep):
     """∂L/∂x = dy ⊙ η / p_keep, with η the forward pass's ``mask``."""
-    dy = _input("dy", dy)
+    dy = check.non_empty_float_array("dy", dy)
     p_keep = check_p_keep(p_keep)
     mask = check_mask(mask, dy.shape)
     be = backend_for(dy)

@@ -61,6 +61,23 @@ def _block_gradients(dz, x, h_shift, W, U, r0, r1, dx, weight_sum, recurrent_sum
             bias_sum[j] += dz2[k, j]
 
 
+@njit(cache=True, inline="always")
+def _block_sums(blk, dW, dU, db, partial_dW, partial_dU, partial_db):
+    """Where block ``blk`` sums its weight gradients: the results themselves for block 0,
+    its own partial sums for the others (added at the end by ``_add_partials``)."""
+    if blk == 0:
+        return dW, dU, db
+    return partial_dW[blk], partial_dU[blk], partial_db[blk]
+
+
+@njit(cache=True, inline="always")
+def _zero_sums(weight_sum, recurrent_sum, bias_sum):
+    """A block without rows (more threads than samples) contributes zero."""
+    weight_sum[:, :] = 0
+    recurrent_sum[:, :] = 0
+    bias_sum[:] = 0
+
+
 @njit(cache=True)
 def _add_partials(dW, dU, db, partial_dW, partial_dU, partial_db):
     for blk in range(1, partial_dW.shape[0]):
@@ -107,13 +124,10 @@ def rnn_backward(dh, x, h, h0, W_xh, W_hh, dx, dW_xh, dW_hh, db, dh0,
     one, u = x.dtype.type(1), np.uint64(units)
     for blk in prange(blocks):
         r0, r1 = _rows(n, blocks, blk)
-        weight_sum = dW_xh if blk == 0 else partial_dW_xh[blk]
-        recurrent_sum = dW_hh if blk == 0 else partial_dW_hh[blk]
-        bias_sum = db if blk == 0 else partial_db[blk]
+        weight_sum, recurrent_sum, bias_sum = _block_sums(blk, dW_xh, dW_hh, db, partial_dW_xh, partial_dW_hh,
+                                                          partial_db)
         if r1 <= r0:
-            weight_sum[:, :] = 0
-            recurrent_sum[:, :] = 0
-            bias_sum[:] = 0
+            _zero_sums(weight_sum, recurrent_sum, bias_sum)
             continue
         upstream, local = dh_next[r0:r1], step[r0:r1]
         upstream[:, :] = 0
@@ -191,13 +205,9 @@ def lstm_backward(dh, dc_last, x, h, c, gates, h0, c0, W, U, dx, dW, dU, db, dh0
     one = k_[16]
     for blk in prange(blocks):
         r0, r1 = _rows(n, blocks, blk)
-        weight_sum = dW if blk == 0 else partial_dW[blk]
-        recurrent_sum = dU if blk == 0 else partial_dU[blk]
-        bias_sum = db if blk == 0 else partial_db[blk]
+        weight_sum, recurrent_sum, bias_sum = _block_sums(blk, dW, dU, db, partial_dW, partial_dU, partial_db)
         if r1 <= r0:
-            weight_sum[:, :] = 0
-            recurrent_sum[:, :] = 0
-            bias_sum[:] = 0
+            _zero_sums(weight_sum, recurrent_sum, bias_sum)
             continue
         upstream, cell_grad, local = dh_next[r0:r1], dc_next[r0:r1], step[r0:r1]
         upstream[:, :] = 0
