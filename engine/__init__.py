@@ -33,6 +33,7 @@ from .layers import (
     LogSoftmax,
     MaxPool2D,
     ReLU,
+    Reshape,
     Residual,
     Sigmoid,
     SimpleRNN,
@@ -48,7 +49,7 @@ from .training import Callback, History, fit
 __version__ = "0.1.0"
 __all__ = [
     "augment", "functional", "init", "optimizers", "schedules", "synthetic", "check_model_gradients", "gradcheck",
-    "numerical_gradient", "Autoencoder", "EarlyStopping", "BatchNormalization", "Dropout", "Residual",
+    "numerical_gradient", "Autoencoder", "EarlyStopping", "BatchNormalization", "Dropout", "Residual", "Reshape",
     "SimpleRNN", "LSTM", "Bidirectional", "TimeDistributedDense",
     "ELU", "AveragePooling2D", "Conv2D", "Dense", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
     "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "BinaryCrossEntropy",

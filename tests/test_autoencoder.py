@@ -100,3 +100,33 @@ def test_bad_arguments():
         Autoencoder([engine.Dense(2)], [engine.Dense(5)], input_shape=(6,))
     with pytest.raises(ValueError, match="beta must be in"):
         Autoencoder([engine.Dense(2)], [engine.Dense(6)], beta=1.5)
+
+
+def test_convolutional_autoencoder_with_reshape(rng):
+    model = Autoencoder(
+        encoder=[engine.Conv2D(2, 3, padding="same", activation="tanh"), engine.Flatten(), engine.Dense(4)],
+        decoder=[engine.Dense(5 * 5 * 2, activation="tanh"), engine.Reshape((5, 5, 2)),
+                 engine.Conv2D(1, 3, padding="same")],
+        classifier=[engine.Dense(3, activation="softmax")],
+        beta=0.5, input_shape=(5, 5, 1), seed=int(rng.integers(1000)), dtype=np.float64)
+    assert model.code_shape == (4,) and model.decoder.output_shape == (5, 5, 1)
+    x, y = rng.standard_normal((3, 5, 5, 1)), rng.integers(0, 3, 3)
+    result = check_model_gradients(model, x, y, "cross_entropy", seed=int(rng.integers(1000)))
+    assert result.passed, str(result)
+
+
+def test_reshape_checks_its_sizes(rng):
+    layer = engine.Reshape((2, 3))
+    model = engine.Sequential([layer], input_shape=(6,), dtype=np.float64, input_grad=True)
+    x = rng.standard_normal((4, 6))
+    np.testing.assert_array_equal(model.forward(x), x.reshape(4, 2, 3))
+    dy = rng.standard_normal((4, 2, 3))
+    np.testing.assert_array_equal(model.backward(dy), dy.reshape(4, 6))
+    with pytest.raises(ValueError, match="cannot turn samples of shape"):
+        engine.Sequential([engine.Reshape((4, 2))], input_shape=(6,))
+    with pytest.raises(ValueError, match=r"x must have shape \(4, 6\)"):
+        layer.forward(rng.standard_normal((4, 5)))
+    with pytest.raises(ValueError, match="target_shape"):
+        engine.Reshape((2, 0))
+    with pytest.raises(TypeError, match="target_shape"):
+        engine.Reshape(6)

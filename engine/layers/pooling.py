@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import functional as F
+from .. import validation as check
 from ..functional.pooling import pool_geometry
 from .base import FromInput, Layer
 
@@ -75,3 +76,37 @@ class Flatten(Layer):
 
     def backward(self, dy):
         return F.flatten_backward(dy, self._saved("_shape"))
+
+
+class Reshape(Layer):
+    """(N, d1, d2, ...) -> (N,) + ``target_shape`` with the same number of values per sample
+    (Keras' Reshape), e.g. a decoder's Dense(784) back to (28, 28, 1) images."""
+
+    kind = "Reshape"
+
+    def __init__(self, target_shape, name=None):
+        super().__init__(name)
+        if not isinstance(target_shape, (tuple, list)) or not target_shape:
+            raise TypeError(f"target_shape must be a non-empty tuple of positive ints, got {target_shape!r}")
+        self.target_shape = tuple(check.positive_int(f"target_shape[{i}]", d) for i, d in enumerate(target_shape))
+
+    def compute_output_shape(self, input_shape):
+        if math.prod(input_shape) != math.prod(self.target_shape):
+            raise ValueError(
+                f"Reshape cannot turn samples of shape {tuple(input_shape)} ({math.prod(input_shape)} values) "
+                f"into {self.target_shape} ({math.prod(self.target_shape)} values)"
+            )
+        return self.target_shape
+
+    def forward(self, x):
+        x = check.float_array("x", x)
+        check.shape_equal("x", x, (x.shape[0],) + self.input_shape, "the shape the layer was built for")
+        return x.reshape((x.shape[0],) + self.target_shape)
+
+    def backward(self, dy):
+        dy = check.float_array("dy", dy)
+        check.shape_equal("dy", dy, (dy.shape[0],) + self.target_shape, "the layer's output shape")
+        return dy.reshape((dy.shape[0],) + self.input_shape)
+
+    def describe(self):
+        return f"Reshape({self.target_shape})"
