@@ -174,7 +174,8 @@ class Sequential:
     def loss_and_backward_input(self, x, target, loss, weight=1.0):
         """``loss_and_backward`` for a model inside another one: the loss is scaled
         by ``weight`` (its gradients too), and ∂(weight·L)/∂x comes back as well
-        (None unless the model was built with ``input_grad=True``).
+        (only a model built with ``input_grad=True`` is sure to compute it; otherwise
+        its first layer may skip it and return None).
         Returns (weight·loss, output, ∂(weight·L)/∂x)."""
         loss = get_loss(loss)
         output = self.forward(x)
