@@ -95,13 +95,19 @@ def int_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
+def matching_array(name: str, value, shape: tuple[int, ...], like: np.ndarray, why: str = "") -> np.ndarray:
+    """An array argument tied to the input x (``like``): exactly ``shape`` and x's dtype, such as
+    an upstream gradient or something the forward pass returned for the backward pass."""
+    value = float_array(name, value, ndim=len(shape))
+    shape_equal(name, value, shape, why)
+    same_dtype(**{name: value, "x": like})
+    return value
+
+
 def relu_output(value, shape: tuple[int, ...], like: np.ndarray) -> np.ndarray:
     """The ``relu_output`` argument of a backward pass: the forward pass's ReLU output,
     of ``shape`` and of the dtype of ``like``."""
-    value = float_array("relu_output", value, ndim=len(shape))
-    shape_equal("relu_output", value, shape, "the shape of the forward output")
-    same_dtype(relu_output=value, x=like)
-    return value
+    return matching_array("relu_output", value, shape, like, "the shape of the forward output")
 
 
 def plain_key(value) -> bool:

@@ -77,17 +77,7 @@ def _state(name, value, n, units, x):
     """An initial state (N, H): zeros when ``value`` is None."""
     if value is None:
         return backend_for(x).zeros((n, units), x.dtype)
-    value = check.float_array(name, value, ndim=2)
-    check.shape_equal(name, value, (n, units), "(N, H): one state per sequence of the batch")
-    check.same_dtype(x=x, **{name: value})
-    return value
-
-
-def _like(name, value, shape, x, why):
-    value = check.float_array(name, value, ndim=len(shape))
-    check.shape_equal(name, value, shape, why)
-    check.same_dtype(x=x, **{name: value})
-    return value
+    return check.matching_array(name, value, (n, units), x, "(N, H): one state per sequence of the batch")
 
 
 def _partials(purpose, blocks, shapes, dtype, be):
@@ -147,8 +137,8 @@ def rnn_backward(dh, x, h, W_xh, W_hh, h0=None):
     x = _sequence("x", x)
     W_xh, W_hh, _, units = _weights(x, W_xh, W_hh, None, _RNN_NAMES, 1)
     shape = (x.shape[0], x.shape[1], units)
-    h = _like("h", h, shape, x, "(N, T, H): the states rnn_forward returned")
-    dh = _like("dh", dh, shape, x, "(N, T, H): the gradient with respect to every state")
+    h = check.matching_array("h", h, shape, x, "(N, T, H): the states rnn_forward returned")
+    dh = check.matching_array("dh", dh, shape, x, "(N, T, H): the gradient with respect to every state")
     h0 = _state("h0", h0, x.shape[0], units, x)
     return _rnn_backward(dh, x, h, W_xh, W_hh, h0)
 
@@ -175,8 +165,8 @@ def rnn_cell_backward(dh, x_t, h_prev, h, W_xh, W_hh):
     W_xh, W_hh, _, units = _weights(x_t, W_xh, W_hh, None, _RNN_NAMES, 1)
     n, d = x_t.shape
     h_prev = _state("h_prev", h_prev, n, units, x_t)
-    h = _like("h", h, (n, units), x_t, "(N, H): the output of rnn_cell_forward")
-    dh = _like("dh", dh, (n, units), x_t, "(N, H): the gradient with respect to the step's output")
+    h = check.matching_array("h", h, (n, units), x_t, "(N, H): the output of rnn_cell_forward")
+    dh = check.matching_array("dh", dh, (n, units), x_t, "(N, H): the gradient with respect to the step's output")
     dx, dW_xh, dW_hh, db, dh_prev = _rnn_backward(
         dh.reshape(n, 1, units), x_t.reshape(n, 1, d), h.reshape(n, 1, units), W_xh, W_hh, h_prev)
     return dx.reshape(n, d), dh_prev, dW_xh, dW_hh, db
@@ -248,10 +238,11 @@ def lstm_backward(dh, x, h, c, gates, kernel, recurrent_kernel, h0=None, c0=None
     kernel, recurrent_kernel, _, units = _weights(x, kernel, recurrent_kernel, None, _LSTM_NAMES, 4)
     n, steps = x.shape[0], x.shape[1]
     states = (n, steps, units)
-    h = _like("h", h, states, x, "(N, T, H): the hidden states lstm_forward returned")
-    c = _like("c", c, states, x, "(N, T, H): the cell states lstm_forward returned")
-    gates = _like("gates", gates, (n, steps, 4 * units), x, "(N, T, 4H): the gates lstm_forward returned")
-    dh = _like("dh", dh, states, x, "(N, T, H): the gradient with respect to every hidden state")
+    h = check.matching_array("h", h, states, x, "(N, T, H): the hidden states lstm_forward returned")
+    c = check.matching_array("c", c, states, x, "(N, T, H): the cell states lstm_forward returned")
+    gates = check.matching_array("gates", gates, (n, steps, 4 * units), x,
+                                 "(N, T, 4H): the gates lstm_forward returned")
+    dh = check.matching_array("dh", dh, states, x, "(N, T, H): the gradient with respect to every hidden state")
     h0 = _state("h0", h0, n, units, x)
     c0 = _state("c0", c0, n, units, x)
     dc_last = _state("dc_last", dc_last, n, units, x)
@@ -285,9 +276,9 @@ def lstm_cell_backward(dh, dc, x_t, h_prev, c_prev, c, gates, kernel, recurrent_
     n, d = x_t.shape
     h_prev = _state("h_prev", h_prev, n, units, x_t)
     c_prev = _state("c_prev", c_prev, n, units, x_t)
-    c = _like("c", c, (n, units), x_t, "(N, H): the cell state lstm_cell_forward returned")
-    gates = _like("gates", gates, (n, 4 * units), x_t, "(N, 4H): the gates lstm_cell_forward returned")
-    dh = _like("dh", dh, (n, units), x_t, "(N, H): the gradient with respect to h_t")
+    c = check.matching_array("c", c, (n, units), x_t, "(N, H): the cell state lstm_cell_forward returned")
+    gates = check.matching_array("gates", gates, (n, 4 * units), x_t, "(N, 4H): the gates lstm_cell_forward returned")
+    dh = check.matching_array("dh", dh, (n, units), x_t, "(N, H): the gradient with respect to h_t")
     dc = _state("dc", dc, n, units, x_t)
     dx, dW, dU, db, dh_prev, dc_prev = _lstm_backward(
         dh.reshape(n, 1, units), dc, x_t.reshape(n, 1, d), h_prev.reshape(n, 1, units), c.reshape(n, 1, units),
