@@ -387,3 +387,12 @@ def test_per_step_classification_trains(rng):
     predicted = np.argmax(model.predict(x), axis=-1)
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert np.mean(predicted == y) > 0.85
+
+
+def test_bidirectional_mode_reaches_both_directions():
+    layer = Bidirectional(SimpleRNN(2))
+    model = Sequential([layer], input_shape=(3, 1))
+    model.eval()
+    assert not layer.forward_layer.training and not layer.backward_layer.training
+    model.train()
+    assert layer.forward_layer.training and layer.backward_layer.training

@@ -40,10 +40,25 @@ class Layer:
         self.name = name
         self.params: dict[str, Parameter] = {}
         self.state: dict[str, np.ndarray] = {}  # arrays that are saved but not trained (batch norm's statistics)
-        self.training = True
+        self._training = True
         self.needs_input_grad = True  # False for a model's first layer: its input is the data
         self.input_shape: tuple[int, ...] | None = None
         self.output_shape: tuple[int, ...] | None = None
+
+    @property
+    def training(self) -> bool:
+        """Training mode (True) or evaluation mode; setting it sets every sublayer's too."""
+        return self._training
+
+    @training.setter
+    def training(self, mode):
+        self._training = mode
+        for layer in self.sublayers():
+            layer.training = mode
+
+    def sublayers(self) -> list[Layer]:
+        """The layers this one is made of (a block's or a wrapper's); none for a plain layer."""
+        return []
 
     @property
     def built(self) -> bool:

@@ -171,6 +171,9 @@ class Bidirectional(Layer):
         self.backward_layer = copy.deepcopy(layer)
         self.forward_layer.name, self.backward_layer.name = "forward", "backward"
 
+    def sublayers(self):
+        return [self.forward_layer, self.backward_layer]
+
     @property
     def return_sequences(self):
         return self.forward_layer.return_sequences
@@ -205,9 +208,6 @@ class Bidirectional(Layer):
         d_ahead, d_behind = dy[..., :units], dy[..., units:]
         if self.return_sequences:
             d_behind = d_behind[:, ::-1]
-        for layer in (self.forward_layer, self.backward_layer):
-            layer.needs_input_grad = self.needs_input_grad
-            layer.training = self.training
         dx = self.forward_layer.backward(np.ascontiguousarray(d_ahead))
         return dx + self.backward_layer.backward(np.ascontiguousarray(d_behind))[:, ::-1]
 

@@ -70,19 +70,8 @@ class Residual(Layer):
         self.activation = make_activation(activation)
         super().__init__(name)
 
-    @property
-    def training(self):
-        return self._training
-
-    @training.setter
-    def training(self, mode):
-        self._training = mode
-        for layer in self._sublayers():
-            layer.training = mode
-
-    def _sublayers(self):
-        extra = [layer for layer in (getattr(self, "projection", None), getattr(self, "activation", None)) if layer]
-        return getattr(self, "layers", []) + extra
+    def sublayers(self):
+        return self.layers + [layer for layer in (self.projection, self.activation) if layer is not None]
 
     def build(self, input_shape, rng, dtype):
         self.input_shape = tuple(input_shape)
@@ -109,7 +98,7 @@ class Residual(Layer):
         if self.activation is not None:
             self.activation.build(shape, rng, dtype)
         self._stages = stages(self.layers)
-        for layer in self._sublayers():
+        for layer in self.sublayers():
             layer.needs_input_grad = True
             layer.training = self.training
             self.params.update({f"{layer.name}.{key}": p for key, p in layer.params.items()})
