@@ -64,6 +64,13 @@ def _geometry(x):
     return x.reshape(-1), channels, rows, thread_blocks(rows)
 
 
+def _batch_statistics(be, x, flat, channels, blocks, eps):
+    """(μ_B, σ²_B, 1/sqrt(σ²_B + ε)) per channel: the biased batch moments."""
+    mean, var = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
+    be.batchnorm.moments(flat, channels, blocks, mean, var)
+    return mean, var, 1 / np.sqrt(var + x.dtype.type(eps))
+
+
 def batchnorm_forward(x, gamma, beta, eps=EPSILON):
     """Training-mode batch norm: (y, mean, var, inv_std) with y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β.
 
@@ -75,9 +82,7 @@ def batchnorm_forward(x, gamma, beta, eps=EPSILON):
     eps = _eps(eps)
     be = backend_for(x)
     flat, channels, _, blocks = _geometry(x)
-    mean, var = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
-    be.batchnorm.moments(flat, channels, blocks, mean, var)
-    inv_std = 1 / np.sqrt(var + x.dtype.type(eps))
+    mean, var, inv_std = _batch_statistics(be, x, flat, channels, blocks, eps)
     y = be.empty(x.shape, x.dtype)
     be.batchnorm.affine(flat, channels, blocks, mean, gamma * inv_std, beta, y.reshape(-1))
     return y, mean, var, inv_std
@@ -125,9 +130,7 @@ def batchnorm_dropout_forward(x, gamma, beta, p_keep, seed, eps=EPSILON):
     eps, p_keep, seed = _eps(eps), check_p_keep(p_keep), check_seed(seed)
     be = backend_for(x)
     flat, channels, _, blocks = _geometry(x)
-    mean, var = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
-    be.batchnorm.moments(flat, channels, blocks, mean, var)
-    inv_std = 1 / np.sqrt(var + x.dtype.type(eps))
+    mean, var, inv_std = _batch_statistics(be, x, flat, channels, blocks, eps)
     z, mask = be.empty(x.shape, x.dtype), be.empty(x.shape, np.uint8)
     key, threshold = dropout_key_and_threshold(be, p_keep, seed)
     be.batchnorm.affine_dropout(flat, channels, blocks, mean, gamma * inv_std, beta, key, threshold, p_keep,
