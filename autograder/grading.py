@@ -38,6 +38,11 @@ def describe_args(spec: GradedFunction, args: tuple) -> dict:
     return described
 
 
+def _timeout(sandbox: Sandbox, spec: GradedFunction) -> float:
+    """Seconds a call may take: the function's own limit, unless the grader's limits override it."""
+    return float(sandbox.limits.get("call_timeout") or spec.timeout)
+
+
 def _copied(args: tuple) -> tuple:
     return tuple(copy.deepcopy(a) for a in args)
 
@@ -49,17 +54,19 @@ def _as_tuple(outputs) -> tuple:
 def _run_step(sandbox: Sandbox, spec: GradedFunction, args: tuple, result: dict):
     """One call of the student's function, judged; returns (passed, student outputs, reference outputs)."""
     expected = _as_tuple(spec.reference(*_copied(args)))
-    reply = sandbox.call(spec.name, args, spec.timeout)
+    timeout = _timeout(sandbox, spec)
+    reply = sandbox.call(spec.name, args, timeout)
     result["seconds"] = round(result.get("seconds", 0.0) + reply.seconds, 4)
     if reply.status != "ok":
         result["status"] = reply.status
         result["error"] = reply.error
         result["exit"] = reply.exit
-        if reply.status in ("timeout",):
-            result["timeout"] = spec.timeout
+        if reply.status == "timeout":
+            result["timeout"] = timeout
         return False, None, expected
     if len(reply.outputs) != len(spec.outputs):
-        result.update(status="count", expected_count=len(spec.outputs), received_count=len(reply.outputs))
+        result.update(status="count", expected_count=len(spec.outputs), received_count=len(reply.outputs),
+                      output_names=list(spec.outputs))
         return False, reply.outputs, expected
     reports = []
     for name, want, got in zip(spec.outputs, expected, reply.outputs):
@@ -112,7 +119,7 @@ def _consistency(sandbox: Sandbox, spec: GradedFunction, case, outputs: tuple, r
         for sign in (1.0, -1.0):
             shifted = list(forward_args)
             shifted[arg_index] = base + sign * FINITE_DIFFERENCE_STEP * direction
-            reply = sandbox.call(check.forward, tuple(shifted), spec.timeout)
+            reply = sandbox.call(check.forward, tuple(shifted), _timeout(sandbox, spec))
             if reply.status != "ok" or len(reply.outputs) <= check.forward_output:
                 return {"status": "forward_failed", "forward": check.forward}
             values.append(np.asarray(reply.outputs[check.forward_output], dtype=np.float64))
@@ -164,6 +171,13 @@ def grade_function(sandbox: Sandbox | None, submission: source.Submission, spec:
     return entry
 
 
+def _locate(error: dict | None, submission: source.Submission) -> None:
+    """Turn the traceback's line numbers into the student's own (cell and line, for a notebook)."""
+    for frame in (error or {}).get("traceback", []) or []:
+        if isinstance(frame, dict) and isinstance(frame.get("line"), int) and "cell" not in frame:
+            frame.update(submission.where(frame["line"]))
+
+
 def grade_submission(submission: source.Submission, functions: list, seeds: SeedContext,
                      limits: dict | None = None, policy: str = "report") -> dict:
     """Grade ``functions`` (GradedFunction specs) in ``submission``; see the module docstring."""
@@ -181,6 +195,11 @@ def grade_submission(submission: source.Submission, functions: list, seeds: Seed
         report["load_error"] = sandbox.load_error
         report["printed"] = sandbox.printed()
         report["processes"] = sandbox.starts
+    _locate(report["load_error"], submission)
+    for entry in report["functions"]:
+        for case in entry["cases"]:
+            if case.get("status") != "syntax_error":
+                _locate(case.get("error"), submission)
     report["score"] = float(sum(f["score"] for f in report["functions"]))
     report["max_score"] = float(sum(f["max_score"] for f in report["functions"]))
     report["seconds"] = round(time.monotonic() - started, 3)
