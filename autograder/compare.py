@@ -12,9 +12,10 @@ import numpy as np
 
 
 def close(expected: np.ndarray, received: np.ndarray, rtol: float, atol: float) -> np.ndarray:
-    """Elementwise |received − expected| ≤ atol + rtol·|expected|; NaN matches NaN, inf matches the same inf."""
+    """Elementwise |received − expected| ≤ atol + rtol·|expected|; NaN matches NaN, inf matches the same inf
+    (and nothing else: rtol·|inf| would let any finite value pass)."""
     with np.errstate(invalid="ignore", over="ignore"):
-        ok = np.abs(received - expected) <= atol + rtol * np.abs(expected)
+        ok = np.isfinite(expected) & (np.abs(received - expected) <= atol + rtol * np.abs(expected))
     ok |= (received == expected)                          # equal infinities
     ok |= np.isnan(received) & np.isnan(expected)
     return ok
