@@ -69,13 +69,18 @@ def find_students(submissions: str | os.PathLike) -> list:
     return students
 
 
-def files_by_set(files: list) -> dict:
-    """The exercise set of each file (by its name); for two files of one set, the last one in order wins."""
+def files_by_set(files: list, sets: list | None = None) -> dict:
+    """The exercise set of each file, by its name (two files of one set: the last in order wins). When one set is
+    graded, a student's only file whose name names no set (``ana.py``) is taken as that set's."""
     chosen = {}
     for path in files:
         key = set_of_file(Path(path).name)
         if key is not None:
             chosen[key] = path
+    if sets is not None and len(sets) == 1 and sets[0] not in chosen:
+        unnamed = [p for p in files if set_of_file(Path(p).name) is None]
+        if len(unnamed) == 1:
+            chosen[sets[0]] = unnamed[0]
     return chosen
 
 
@@ -111,7 +116,7 @@ def grade_student(student: Student, sets: list, settings: dict) -> dict:
 
     seeds = SeedContext(secret=settings["secret"], term=settings["term"], student=student.id,
                         per_student=settings["per_student"])
-    chosen = files_by_set(student.files)
+    chosen = files_by_set(student.files, sets)
     files = []
     for key in sets:
         functions = registry.graded_functions(key)

@@ -18,7 +18,8 @@ TEXT = {
                  "(practice cases: the final grade uses other, hidden cases)"),
     "status.wrong": ("la salida no coincide con la del motor", "the output does not match the engine's"),
     "status.missing": ("no está definida en tu archivo", "is not defined in your file"),
-    "status.not_implemented": ("aún sin implementar (NotImplementedError)", "not implemented yet (NotImplementedError)"),
+    "status.not_implemented": ("aún sin implementar (NotImplementedError)",
+                               "not implemented yet (NotImplementedError)"),
     "status.error": ("tu función lanzó una excepción: {type}: {message}",
                      "your function raised an exception: {type}: {message}"),
     "status.exit": ("tu función terminó el proceso con sys.exit({message})",
@@ -33,7 +34,8 @@ TEXT = {
                                "the process was killed (SIGKILL): too much memory?"),
     "status.crashed.SIGXCPU": ("se agotó el tiempo de CPU del proceso", "the process ran out of CPU time"),
     "status.crashed.signal": ("el proceso murió por la señal {signal}", "the process died of signal {signal}"),
-    "status.crashed.pipe": ("el proceso cerró su canal con el corrector", "the process closed its channel to the grader"),
+    "status.crashed.pipe": ("el proceso cerró su canal con el corrector",
+                            "the process closed its channel to the grader"),
     "status.memory": ("se superó el límite de memoria (MemoryError)", "the memory limit was exceeded (MemoryError)"),
     "status.load_error": ("tu archivo no se pudo cargar: {type}: {message}",
                           "your file could not be loaded: {type}: {message}"),
@@ -49,7 +51,8 @@ TEXT = {
     "output.shape": ("{name}: forma esperada {expected_shape}, recibida {received_shape}",
                      "{name}: expected shape {expected_shape}, got {received_shape}"),
     "output.dtype": ("{name}: dtype esperado {expected_dtype}, recibido {received_dtype} (no cambies el tipo de los "
-                     "datos)", "{name}: expected dtype {expected_dtype}, got {received_dtype} (keep the input's dtype)"),
+                     "datos)",
+                     "{name}: expected dtype {expected_dtype}, got {received_dtype} (keep the input's dtype)"),
     "output.values": ("{name}: {wrong_count} de {size} valores incorrectos; error máximo absoluto {max_abs_error:.3g}, "
                       "relativo {max_rel_error:.3g}; el primero en {index}: esperado {expected_value:.6g}, recibido "
                       "{received_value:.6g}",

@@ -144,7 +144,8 @@ def read_submission(path: str | Path) -> Submission:
             raise ValueError(f"{path} is not UTF-8 text: {error}") from None
         cells = []
     else:
-        raise ValueError(f"{path}: expected a .py exercise file or a .ipynb notebook, got {path.suffix or 'no suffix'!r}")
+        suffix = path.suffix or "no suffix"
+        raise ValueError(f"{path}: expected a .py exercise file or a .ipynb notebook, got {suffix!r}")
     submission = Submission(str(path), "", full, cells)
     try:
         submission.source = definitions_only(full)
