@@ -23,13 +23,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/grading.py --json bench-output/grading.json
 
 # PyTorch (CPU build) as a test oracle and benchmark peer; tests skip cleanly without it.
 oracle: $(STAMP)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 
 lint: $(STAMP)
-	$(BIN)/ruff check engine tests benchmarks
+	$(BIN)/ruff check engine autograder tests benchmarks
 
 clean:
 	rm -rf $(VENV) demo-output bench-output
