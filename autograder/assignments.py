@@ -151,10 +151,10 @@ def source_notebook(solution: str, exercise_set: str, term: str = ""):
             continue
         try:
             function = grade_cell_function(cell.source)
-        except ValueError as error:
-            raise ValueError(f"set {exercise_set}, code cell {index}: {error}") from None
+            points = None if function is None else function_points(function, exercise_set)
+        except (KeyError, ValueError) as error:
+            raise ValueError(f"set {exercise_set}, cell {index}: {error.args[0]}") from None
         if function is not None:
-            points = function_points(function, exercise_set)
             cell.source = test_cell_source(function)
             cell.metadata["nbgrader"] = _nbgrader(_unique(f"test_{function}", taken), grade=True, locked=True,
                                                   points=points)

@@ -184,6 +184,7 @@ def test_only_the_requested_sets_and_clear_errors(tmp_path):
 @pytest.mark.parametrize("cell, message", [
     ('from autograder.notebook import grade\ngrade("dense_forward")\nprint("hola")', "a grade cell must be exactly"),
     ('grade("dense_forward", hidden=True)', "a grade cell must be exactly"),
+    ('from autograder.notebook import grade\ngrade("dense_forwrd")', "cell 5: no graded function named 'dense_forwrd'"),
 ])
 def test_malformed_grade_cells_are_refused(tmp_path, cell, message):
     text = SOLUTION_001.replace('from autograder.notebook import grade\ngrade("dense_forward")', cell)
