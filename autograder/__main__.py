@@ -95,6 +95,11 @@ def list_functions(args) -> int:
 
 def generate(args) -> int:
     from . import assignments
+    if args.check:
+        stale = assignments.check_up_to_date(args.solutions, args.exercises)
+        for path in stale:
+            print(f"stale: {path}")
+        return 1 if stale else 0
     written = assignments.generate(args.solutions, args.exercises, course_dir=args.course, sets=args.set or None,
                                    term=args.term)
     for path in written:
@@ -137,7 +142,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--exercises", default="exercises")
     build.add_argument("--course", help="nbgrader course folder to write source notebooks and nbgrader_config.py into")
     build.add_argument("--set", action="append")
-    build.add_argument("--term", default="")
+    build.add_argument("--term", default="", help="term label, recorded in the notebooks")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; list the exercise files that differ from what would be generated")
     build.set_defaults(run=generate)
     return main
 
