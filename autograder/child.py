@@ -1,13 +1,15 @@
 """The submission's process: load the student's definitions, then answer calls.
 
 Started by :mod:`autograder.sandbox` as ``python -I -m autograder.child WORKDIR
-FD_IN FD_OUT``, in a fresh working folder holding only ``submission.py``.
-Before the submission's code runs, the process confines itself
-(:mod:`autograder.confine`: memory, file-size and CPU limits, no new processes,
-no network, no files outside its folder but the Python installation).
-Then it loads the submission, says whether that worked, and answers each
-``call`` message with the outputs as plain arrays, or with the exception and
-the traceback lines that are the student's own.
+FD_IN FD_OUT LIMITS``, in a fresh working folder holding only ``submission.py``.
+Before anything else is imported (numpy included, so no other thread exists
+yet and every later import goes through the confinement), the process
+confines itself (:mod:`autograder.confine`: memory, file-size and CPU limits,
+no capabilities, no new processes, no network, no signals to others, no files
+outside its folder but the Python installation and the packages). Then it
+loads the submission, says whether that worked (and what confines it), and
+answers each ``call`` message with the outputs as plain arrays, or with the
+exception and the traceback lines that are the student's own.
 
 Nothing decided here counts: the grader compares the arrays in its own
 process. Whatever this process (or the submission) changes here — numpy,
@@ -22,9 +24,7 @@ import sys
 import traceback
 import types
 
-import numpy as np
-
-from . import confine, protocol
+from . import confine
 
 SUBMISSION = "submission.py"
 MODULE_NAME = "submission"
@@ -60,6 +60,7 @@ def _load(path: str) -> types.ModuleType:
 
 def _outputs(result) -> dict:
     """The result as named arrays o0, o1, ...; raises TypeError for what is not numbers."""
+    import numpy as np
     values = result if isinstance(result, tuple) else (result,)
     arrays = {}
     for i, value in enumerate(values):
@@ -72,7 +73,17 @@ def _outputs(result) -> dict:
     return arrays
 
 
+def _flush_printed() -> None:
+    """Write out what the submission printed so far (the grader shows its start); a full file is no error."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001, S110 - the output limit (EFBIG), a replaced stream
+            pass
+
+
 def serve(fd_in: int, fd_out: int, module: types.ModuleType, path: str) -> None:
+    from . import protocol
     while True:
         try:
             header, arrays = protocol.receive(fd_in)
@@ -89,11 +100,13 @@ def serve(fd_in: int, fd_out: int, module: types.ModuleType, path: str) -> None:
             result = function(*args)
             outputs = _outputs(result)
         except BaseException as error:  # noqa: BLE001 - SystemExit, KeyboardInterrupt included
+            _flush_printed()
             protocol.send(fd_out, {"status": "error", "error": _describe(error, path)})
             continue
+        _flush_printed()
         try:
             protocol.send(fd_out, {"status": "ok", "count": len(outputs)}, outputs)
-        except (ValueError, TypeError) as error:
+        except Exception as error:  # noqa: BLE001 - too big to encode (MemoryError), not numbers
             protocol.send(fd_out, {"status": "error", "error": _describe(error, path)})
 
 
@@ -101,13 +114,14 @@ def main(argv: list) -> int:
     workdir, fd_in, fd_out, limits = argv[0], int(argv[1]), int(argv[2]), json.loads(argv[3])
     os.chdir(workdir)
     path = os.path.join(workdir, SUBMISSION)
-    confine.apply(workdir, limits)
+    confinement = confine.apply(workdir, limits)
+    from . import protocol  # numpy, imported confined
     try:
         module = _load(path)
     except BaseException as error:  # noqa: BLE001
-        protocol.send(fd_out, {"status": "load_error", "error": _describe(error, path)})
+        protocol.send(fd_out, {"status": "load_error", "error": _describe(error, path), "confinement": confinement})
         return 0
-    protocol.send(fd_out, {"status": "ready"})
+    protocol.send(fd_out, {"status": "ready", "confinement": confinement})
     serve(fd_in, fd_out, module, path)
     return 0
 
