@@ -15,8 +15,9 @@
 #
 # Una capa convolucional reemplaza la multiplicación por una matriz de la capa densa por un **filtro** pequeño
 # que recorre la imagen: cada salida mira sólo una ventana de la entrada y todas las ventanas comparten los mismos
-# pesos. Como en la clase, la operación es una **correlación cruzada**: «la operación no espeja, se suele pensar
-# que el filtro aprendido ya flipeó». Para una imagen $x$ con relleno (padding) y paso (stride) $s$:
+# pesos. Como en la clase, la operación es una **correlación cruzada**: «la operación no espeja» (el núcleo no se
+# invierte; se suele pensar que el filtro aprendido ya viene invertido). Para una imagen $x$ con relleno
+# (padding) y paso (stride) $s$:
 #
 # $$y[n, i, j, f] = b[f] + \sum_{u, v, c} x_{pad}[n,\; i\,s_h + u,\; j\,s_w + v,\; c] \cdot W[u, v, c, f].$$
 #
@@ -56,9 +57,9 @@ def as_pair(value):
 # - un entero $p$: $p$ ceros en los cuatro lados; un par $(p_h, p_w)$: $p_h$ arriba y abajo, $p_w$ a los lados;
 # - `"valid"`: nada; `"full"`: $K - 1$ de cada lado;
 # - `"same"`: con paso $s$ la salida mide $\lceil H / s \rceil$, así que el relleno total es
-#   $\max\big((\lceil H / s \rceil - 1)\, s + K - H,\; 0\big)$. Con $s = 1$ eso es $K - 1$, el doble del
-#   $(K - 1)/2$ de la clase. Cuando el total es impar, el píxel que sobra va **al final** (abajo y a la derecha,
-#   como Keras): arriba va `total // 2` y abajo `total - total // 2`.
+#   $\max\big((\lceil H / s \rceil - 1)\, s + K - H,\; 0\big)$. Con $s = 1$ eso es $K - 1$: los $(K - 1)/2$
+#   de la clase a cada lado. Cuando el total es impar (un núcleo par, o un paso mayor que 1), el píxel que sobra va
+#   **al final** (abajo y a la derecha, como Keras): arriba va `total // 2` y abajo `total - total // 2`.
 #
 # No se califica sola, pero la usan la convolución y su gradiente.
 
