@@ -9,4 +9,5 @@ the expected outputs, and the mistakes it recognises.
 from . import set_001  # noqa: F401
 from . import set_003  # noqa: F401
 from . import set_004_2  # noqa: F401
+from . import set_004_5  # noqa: F401
 from . import set_004_6  # noqa: F401
