@@ -50,3 +50,9 @@ def test_solution_full_marks_and_stub_zero(key, tmp_path):
     statuses = {c["status"] for f in untouched["functions"] for c in f["cases"]}
     assert statuses == {"error"}
     assert {c["error"]["type"] for f in untouched["functions"] for c in f["cases"]} == {"NotImplementedError"}
+
+
+def test_the_committed_exercises_are_what_the_solutions_generate():
+    from autograder import assignments
+    stale = assignments.check_up_to_date(ROOT / "solutions", ROOT / "exercises")
+    assert not stale, f"run `python -m autograder generate`: stale exercise files {stale}"
