@@ -5,7 +5,7 @@ In order, each layer closing what the previous ones leave open:
 1. it dies with the grader (``PR_SET_PDEATHSIG``), never outliving it;
 2. resource limits, soft and hard alike so they cannot be raised again:
    address space (memory), size of any file it writes (its printed output
-   included), CPU seconds, no core dumps;
+   included), CPU seconds, open files, no core dumps;
 3. it gives up every capability (a grader run as root must not hand root's
    powers to the submission: raising limits, rebooting, ...);
 4. Landlock (:mod:`autograder.landlock`): the kernel lets it read only the
@@ -206,7 +206,7 @@ def _audit_hook(file_check):
 def apply(workdir: str, limits: dict) -> dict:
     """Confine this process (see the module docstring); call it while it has a single thread.
 
-    ``limits``: memory_bytes, output_bytes, cpu_seconds, landlock (bool), seccomp (bool).
+    ``limits``: memory_bytes, output_bytes, cpu_seconds, open_files, landlock (bool), seccomp (bool).
     Returns what is enforced: {"landlock_abi", "filesystem", "tcp", "signals", "processes",
     "capabilities", "audit_files"}.
     """
@@ -218,6 +218,7 @@ def apply(workdir: str, limits: dict) -> dict:
     _limit(resource.RLIMIT_AS, limits.get("memory_bytes"))
     _limit(resource.RLIMIT_FSIZE, limits.get("output_bytes"))
     _limit(resource.RLIMIT_CPU, limits.get("cpu_seconds"), slack=1)
+    _limit(resource.RLIMIT_NOFILE, limits.get("open_files"))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # an oversized write fails instead of killing us
     capabilities = _drop_capabilities(libc) if linux else False
     landlocked = bool(limits.get("landlock", True)) and landlock.restrict(workdir)

@@ -43,8 +43,9 @@ from . import protocol
 DEFAULT_LIMITS = {
     "memory_bytes": 4 * 1024**3,
     "output_bytes": 8 * 1024**2,        # any file the process writes, its printed output included
-    "disk_bytes": 256 * 1024**2,        # the whole working folder
-    "disk_entries": 20000,              # files and folders in it
+    "disk_bytes": 64 * 1024**2,         # the whole working folder
+    "disk_entries": 10000,              # files and folders in it
+    "open_files": 512,
     "reply_bytes": 256 * 1024**2,       # one message from the process
     "cpu_seconds": 600,
     "landlock": True,
@@ -52,7 +53,7 @@ DEFAULT_LIMITS = {
 }
 START_TIMEOUT = 60.0        # importing numpy/numba and the submission's definitions (limits["start_timeout"])
 MAX_STARTS = 8              # processes started for one submission before the rest is not run
-DISK_CHECK_PERIOD = 0.25    # seconds between two looks at the working folder while a call runs
+DISK_CHECK_PERIOD = 0.1     # seconds between two looks at the working folder while a call runs
 
 
 class _OverQuota(Exception):
