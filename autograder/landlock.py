@@ -33,6 +33,7 @@ import importlib.util
 import os
 import stat
 import sys
+import sysconfig
 
 # System calls (the same numbers on every architecture: they are newer than the split tables).
 _CREATE_RULESET, _ADD_RULE, _RESTRICT_SELF = 444, 445, 446
@@ -54,6 +55,7 @@ SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1                 # ABI 
 READ = READ_FILE | READ_DIR
 WRITE = (READ | WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_DIR | MAKE_REG | MAKE_SYM | REFER | TRUNCATE)
 
+_SHARED_PREFIXES = ("/", "/usr", "/usr/local", "/opt")     # a system Python: grant its libraries, not all of /usr
 PACKAGES = ("numpy", "numba", "llvmlite", "scipy", "matplotlib", "tqdm", "engine", "autograder")
 SYSTEM_FOLDERS = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/usr/share/fonts",
                   "/usr/local/share/fonts", "/usr/share/zoneinfo", "/etc/ld.so.cache", "/etc/localtime",
@@ -114,9 +116,21 @@ def _package_folder(name: str) -> str | None:
     return os.path.dirname(spec.origin) if spec.origin else None
 
 
+def _python_folders() -> set:
+    """The installation's prefixes, or only its library folders when a prefix is the system's own /usr."""
+    folders = set()
+    for prefix in {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}:
+        if prefix in _SHARED_PREFIXES:
+            paths = sysconfig.get_paths()
+            folders.update(os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib"))
+        else:
+            folders.add(prefix)
+    return folders
+
+
 def readable_roots() -> list:
     """The folders and files the submission may read (those that exist), most general first."""
-    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    prefixes = _python_folders()
     packages = [folder for folder in map(_package_folder, PACKAGES) if folder]
     # A sys.path entry that merely holds one of our packages from a source checkout (the repository
     # root, in a development setup) is skipped: the package's own folder is enough.

@@ -108,8 +108,8 @@ def _check_arrays(payload: bytes, limit: int) -> None:
             entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise protocol.ProtocolError(f"arrays that are not a valid .npz ({type(error).__name__})") from None
-    if len(entries) > 64 or any(e.compress_type != zipfile.ZIP_STORED for e in entries) or \
-            sum(e.file_size for e in entries) > limit:
+    compressed = any(e.compress_type != zipfile.ZIP_STORED for e in entries)
+    if compressed or len(entries) > 64 or sum(e.file_size for e in entries) > limit:
         raise protocol.ProtocolError("arrays compressed, too many or too large")
 
 
@@ -137,7 +137,7 @@ def _folder_usage(folder: str, max_entries: int) -> tuple[int, int]:
                         info = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    used += getattr(info, "st_blocks", 0) * 512 or info.st_size
+                    used += info.st_blocks * 512 if hasattr(info, "st_blocks") else info.st_size
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
         except OSError:
@@ -210,6 +210,7 @@ class Sandbox:
     workdir: str | None = None
     confinement: dict | None = None     # what the last process enforced (see autograder.confine.apply)
     _root: str | None = None
+    _printed_fd: int | None = None      # the last process's output file, opened before it ran
 
     @property
     def isolation(self) -> bool | None:
@@ -224,6 +225,7 @@ class Sandbox:
 
     def __exit__(self, *exc):
         self.stop()
+        self._close_printed()
         if self._root:
             shutil.rmtree(self._root, ignore_errors=True)
 
@@ -245,6 +247,8 @@ class Sandbox:
         to_child, from_parent = os.pipe()
         to_parent, from_child = os.pipe()
         output = open(os.path.join(self.workdir, "output.txt"), "wb")  # noqa: SIM115 - closed below
+        self._close_printed()
+        self._printed_fd = os.open(output.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-m", "autograder.child", self.workdir, str(to_child), str(from_child),
@@ -298,12 +302,22 @@ class Sandbox:
         self.process = None
 
     def printed(self, limit: int = 4000) -> str:
-        """The start of what the current (or last) process printed."""
-        try:
-            with open(os.path.join(self.workdir, "output.txt"), "rb") as handle:
-                return handle.read(limit).decode("utf-8", errors="replace")
-        except (OSError, TypeError):
+        """The start of what the current (or last) process printed.
+
+        Read through a descriptor opened before the process ran, never by its name: the process may have
+        put a link to another file (or a pipe) in its place.
+        """
+        if self._printed_fd is None:
             return ""
+        try:
+            return os.pread(self._printed_fd, limit, 0).decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def _close_printed(self) -> None:
+        if self._printed_fd is not None:
+            os.close(self._printed_fd)
+            self._printed_fd = None
 
     # -- messages -----------------------------------------------------------------------------
     def _over_quota(self) -> dict | None:

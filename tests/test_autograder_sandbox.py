@@ -129,6 +129,13 @@ def test_printed_output_stops_at_its_limit():
         assert len(sandbox.printed()) == 4000
 
 
+def test_the_printed_output_is_the_file_the_process_was_given():
+    """A link put in its place is not followed: the grader reads the file it opened before the process ran."""
+    report = grade(HOSTILE / "printed_output_swapped_for_link.py")
+    assert report["functions"][0]["cases"][0]["status"] == "wrong"
+    assert "root:" not in report["printed"]
+
+
 def test_nothing_is_written_outside_the_work_folder(tmp_path, monkeypatch):
     """The sandbox's folders go into tmp_path: after grading, nothing is left there, nor in the repository."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
