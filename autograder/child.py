@@ -119,8 +119,10 @@ def main(argv: list) -> int:
     try:
         module = _load(path)
     except BaseException as error:  # noqa: BLE001
+        _flush_printed()
         protocol.send(fd_out, {"status": "load_error", "error": _describe(error, path), "confinement": confinement})
         return 0
+    _flush_printed()
     protocol.send(fd_out, {"status": "ready", "confinement": confinement})
     serve(fd_in, fd_out, module, path)
     return 0

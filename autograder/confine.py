@@ -2,7 +2,8 @@
 
 In order, each layer closing what the previous ones leave open:
 
-1. it dies with the grader (``PR_SET_PDEATHSIG``), never outliving it;
+1. it dies with the grader (``PR_SET_PDEATHSIG``: with the grader's thread
+   that started it), never outliving it;
 2. resource limits, soft and hard alike so they cannot be raised again:
    address space (memory), size of any file it writes (its printed output
    included), CPU seconds, open files, no core dumps;
