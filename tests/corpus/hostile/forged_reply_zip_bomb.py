@@ -14,13 +14,13 @@ import numpy as np
 
 def _bomb() -> bytes:
     header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (2**23,)})
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (2**21,)})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("o0.npy", "w", force_zip64=True) as entry:
             entry.write(header.getvalue())
-            zeros = bytes(2**24)
-            for _ in range(2**26 // len(zeros)):
+            zeros = bytes(2**22)
+            for _ in range(2**24 // len(zeros)):
                 entry.write(zeros)
     return buffer.getvalue()
 
