@@ -195,6 +195,8 @@ def grade_submission(submission: source.Submission, functions: list, seeds: Seed
         report["load_error"] = sandbox.load_error
         report["printed"] = sandbox.printed()
         report["processes"] = sandbox.starts
+        report["isolation"] = sandbox.isolation          # None when no process ran
+        report["confinement"] = sandbox.confinement
     _locate(report["load_error"], submission)
     for entry in report["functions"]:
         for case in entry["cases"]:

@@ -31,6 +31,10 @@ def _status_line(case: dict, lang: str) -> str:
         if error.get("type") == "MemoryError":
             return say("status.memory", lang)
         return say("status.error", lang, type=error.get("type", "?"), message=error.get("message", ""))
+    if status == "load_error" and error.get("type") == "TimeoutError" and error.get("kind") == "timeout":
+        return say("status.load_timeout", lang, message=error.get("message", ""))
+    if status == "load_error" and error.get("type") == "ProcessEnded":
+        return say("status.load_crashed", lang, message=error.get("message", ""))
     if status == "load_error":
         return say("status.load_error", lang, type=error.get("type", "?"), message=error.get("message", ""))
     if status == "syntax_error":
@@ -41,6 +45,8 @@ def _status_line(case: dict, lang: str) -> str:
         exit_info = case.get("exit") or {}
         if exit_info.get("kind") == "exit":
             return say("status.crashed.exit", lang, code=exit_info.get("code"))
+        if exit_info.get("kind") == "disk":
+            return say("status.crashed.disk", lang, bytes=exit_info.get("bytes"), entries=exit_info.get("entries"))
         if exit_info.get("kind") == "signal":
             key = f"status.crashed.{exit_info['signal']}"
             from .messages import TEXT

@@ -127,7 +127,10 @@ def test_a_killed_run_resumes_without_losing_or_mixing_grades(tmp_path):
         (submissions / f"alumno{i}.py").write_text(text + f"\nNUMERO = {i}\n", encoding="utf-8")
     out = tmp_path / "notas"
     command = ["grade", str(submissions), "--set", "001", "--output", str(out), "--quiet"]
+    temporary = tmp_path / "tmp"                   # the killed grader cannot clean its sandboxes' folders
+    temporary.mkdir()
     process = subprocess.Popen([sys.executable, "-m", "autograder", *command], cwd=tmp_path, start_new_session=True,
+                               env={**os.environ, "TMPDIR": str(temporary)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 2:

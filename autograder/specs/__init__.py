@@ -6,8 +6,4 @@ random, drawn from the generator it is given), the engine operation that gives
 the expected outputs, and the mistakes it recognises.
 """
 
-from . import set_001  # noqa: F401
-from . import set_003  # noqa: F401
-from . import set_004_2  # noqa: F401
-from . import set_004_5  # noqa: F401
-from . import set_004_6  # noqa: F401
+from . import set_001, set_003, set_004_2, set_004_5, set_004_6  # noqa: F401
