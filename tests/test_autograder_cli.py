@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,27 @@ def test_a_killed_run_resumes_without_losing_or_mixing_grades(tmp_path):
         forward = next(f for f in result["files"][0]["functions"] if f["name"] == "dense_forward")
         assert forward["score"] == (forward["max_score"] if i % 2 == 0 else 0.0)
     assert not list(out.rglob("*.tmp"))
+
+
+def test_hostile_students_do_not_disturb_the_rest_of_the_class(tmp_path):
+    """A class where some students crash, hang, flood or attack: everyone is graded, the honest get full marks."""
+    corpus = Path(__file__).parent / "corpus" / "hostile"
+    submissions = tmp_path / "entregas"
+    submissions.mkdir()
+    hostile = ["segfault", "os_exit", "endless_njit_loop", "print_flood", "kill_parent", "write_outside"]
+    for name in hostile:
+        (submissions / f"{name}.py").write_text((corpus / f"{name}.py").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("ana", "luis"):
+        (submissions / f"{name}.py").write_text(SOLVED, encoding="utf-8")
+    out = tmp_path / "notas"
+    run = autograder("grade", str(submissions), "--set", "001", "--output", str(out), "--jobs", "2", "--quiet",
+                     "--timeout", "2", cwd=tmp_path)
+    assert "8 graded now" in run.stdout and "0 internal errors" in run.stdout
+    grades = read_grades(out)
+    for name in hostile:
+        assert grades[name]["status"] == "graded" and grades[name]["dense_forward"] == "0", name
+    for name in ("ana", "luis"):
+        result = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
+        entries = {f["name"]: f for f in result["files"][0]["functions"]}
+        for function in ("dense_forward", "dense_backward"):
+            assert entries[function]["score"] == entries[function]["max_score"] > 0, (name, function)
