@@ -13,6 +13,11 @@ def normal(rng: np.random.Generator, *shape, scale: float = 1.0) -> np.ndarray:
     return scale * rng.standard_normal(shape)
 
 
+def hyperparameter(rng: np.random.Generator, low: float, high: float) -> float:
+    """A hyper-parameter drawn uniformly, rounded to four decimals so that the feedback shows it briefly."""
+    return round(float(rng.uniform(low, high)), 4)
+
+
 def note(es: str, en: str) -> dict:
     """A case's note in both languages."""
     return {"es": es, "en": en}

@@ -13,15 +13,10 @@ import numpy as np
 import engine.functional as F
 
 from ..registry import Case, GradedFunction, GradientCheck, register
-from .common import hint, mistakes, normal, note
+from .common import hint, hyperparameter, mistakes, normal, note
 from .stateful import next_rng
 
 _EPS = 1e-3
-
-
-def _hyperparameter(rng, low, high):
-    """A hyper-parameter drawn uniformly, rounded to four decimals so that the feedback shows it briefly."""
-    return round(float(rng.uniform(low, high)), 4)
 
 
 # -- batch norm, forward --------------------------------------------------------------------------
@@ -202,7 +197,7 @@ def _running_cases(rng):
              note("momentum = 0: las estadísticas del lote reemplazan a las acumuladas",
                   "momentum = 0: the batch's statistics replace the running ones")),
         Case("random", (normal(rng, c), np.exp(normal(rng, c)), *_batch_statistics(rng, c),
-                        _hyperparameter(rng, 0.6, 0.999)), steps=5),
+                        hyperparameter(rng, 0.6, 0.999)), steps=5),
     ]
 
 
@@ -256,7 +251,7 @@ def _dropout_cases(rng):
         Case("edge", (normal(rng, n, d), 0.75, ties),
              note("algunos u valen exactamente p_keep (esas unidades se descartan)",
                   "some u are exactly p_keep (those units are dropped)")),
-        Case("random", (normal(rng, *random_shape), _hyperparameter(rng, 0.55, 0.95), rng.random(random_shape))),
+        Case("random", (normal(rng, *random_shape), hyperparameter(rng, 0.55, 0.95), rng.random(random_shape))),
     ]
 
 

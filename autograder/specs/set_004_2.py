@@ -14,13 +14,8 @@ import numpy as np
 import engine.functional as F
 
 from ..registry import Case, GradedFunction, register
-from .common import hint, mistakes, normal, note
+from .common import hint, hyperparameter, mistakes, normal, note
 from .stateful import like, next_rng
-
-
-def _hyperparameter(rng, low, high):
-    """A hyper-parameter drawn uniformly, rounded to four decimals so that the feedback shows it briefly."""
-    return round(float(rng.uniform(low, high)), 4)
 
 
 def _shape(rng):
@@ -46,8 +41,8 @@ def _momentum_cases(rng):
              steps=2, note=note("β₁ = 0: descenso por gradiente sin momentum",
                                 "β₁ = 0: gradient descent without momentum")),
         Case("random", (normal(rng, *shape), normal(rng, *shape, scale=float(rng.uniform(0.1, 10))),
-                        normal(rng, *shape, scale=0.1), int(rng.integers(1, 10)), _hyperparameter(rng, 0.001, 0.5),
-                        _hyperparameter(rng, 0.5, 0.99)), steps=4),
+                        normal(rng, *shape, scale=0.1), int(rng.integers(1, 10)), hyperparameter(rng, 0.001, 0.5),
+                        hyperparameter(rng, 0.5, 0.99)), steps=4),
     ]
 
 
@@ -117,8 +112,8 @@ def _rmsprop_cases(rng):
              note("gradiente nulo desde v = 0: el paso es 0 (ε evita dividir por cero)",
                   "a zero gradient from v = 0: the step is 0 (ε avoids dividing by zero)")),
         Case("random", (normal(rng, *shape), normal(rng, *shape, scale=float(rng.uniform(0.1, 10))),
-                        np.exp(normal(rng, *shape)), int(rng.integers(1, 10)), _hyperparameter(rng, 0.001, 0.1),
-                        _hyperparameter(rng, 0.8, 0.999), 1e-8), steps=4),
+                        np.exp(normal(rng, *shape)), int(rng.integers(1, 10)), hyperparameter(rng, 0.001, 0.1),
+                        hyperparameter(rng, 0.8, 0.999), 1e-8), steps=4),
     ]
 
 
@@ -183,8 +178,8 @@ def _adam_cases(rng):
              note("gradiente nulo desde m = v = 0: el paso es 0", "a zero gradient from m = v = 0: the step is 0")),
         Case("random", (normal(rng, *shape), normal(rng, *shape, scale=float(rng.uniform(0.1, 10))),
                         normal(rng, *shape, scale=0.1), np.exp(normal(rng, *shape)), int(rng.integers(1, 10)),
-                        _hyperparameter(rng, 0.001, 0.1), _hyperparameter(rng, 0.5, 0.95),
-                        _hyperparameter(rng, 0.9, 0.999), 1e-8), steps=4),
+                        hyperparameter(rng, 0.001, 0.1), hyperparameter(rng, 0.5, 0.95),
+                        hyperparameter(rng, 0.9, 0.999), 1e-8), steps=4),
     ]
 
 
