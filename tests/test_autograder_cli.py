@@ -176,3 +176,22 @@ def test_hostile_students_do_not_disturb_the_rest_of_the_class(tmp_path):
         entries = {f["name"]: f for f in result["files"][0]["functions"]}
         for function in ("dense_forward", "dense_backward"):
             assert entries[function]["score"] == entries[function]["max_score"] > 0, (name, function)
+
+
+def test_check_a_notebook_points_to_the_cell_and_line(tmp_path):
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Capa densa"},
+             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": "import numpy as np\n%matplotlib inline"},
+             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": "def dense_forward(x, W, b):\n    y = x @ W + b\n    return y.T[0]"}]
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "mi_cuaderno.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    run = autograder("check", "mi_cuaderno.ipynb", "--function", "dense_forward", cwd=tmp_path).stdout
+    assert "dense_forward(x, W, b) -> y    0/" in run
+    assert "forma esperada" in run                                  # y.T[0] has the wrong shape
+    broken = cells[2]["source"].replace("x @ W + b", "x @ W + c")
+    notebook["cells"][2]["source"] = broken
+    (tmp_path / "mi_cuaderno.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    run = autograder("check", "mi_cuaderno.ipynb", "--function", "dense_forward", cwd=tmp_path).stdout
+    assert "NameError: name 'c' is not defined" in run
+    assert "celda 2, línea 2 (dense_forward): y = x @ W + c" in run
