@@ -96,7 +96,7 @@ def list_functions(args) -> int:
 def generate(args) -> int:
     from . import assignments
     if args.check:
-        stale = assignments.check_up_to_date(args.solutions, args.exercises)
+        stale = assignments.check_up_to_date(args.solutions, args.exercises, args.term)
         for path in stale:
             print(f"stale: {path}")
         return 1 if stale else 0
@@ -142,7 +142,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--exercises", default="exercises")
     build.add_argument("--course", help="nbgrader course folder to write source notebooks and nbgrader_config.py into")
     build.add_argument("--set", action="append")
-    build.add_argument("--term", default="", help="term label, recorded in the notebooks")
+    build.add_argument("--term", default="", help="term label: sets the course seed (SEMILLA) of the statements' "
+                       "examples and is recorded in the notebooks; grade with the same $AUTOGRADER_TERM / --term")
     build.add_argument("--check", action="store_true",
                        help="write nothing; list the exercise files that differ from what would be generated")
     build.set_defaults(run=generate)

@@ -21,6 +21,7 @@ Output depends on the solutions only: generating twice writes the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -36,6 +37,7 @@ COURSE_CONFIG = Path(__file__).with_name("course") / "nbgrader_config.py"
 DEFAULT_KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 POINTS_CHECK_SEED = "points-check"           # a second seed: a function's points may not depend on its cases
 
+_SEED_LINE = re.compile(r"^(SEMILLA\s*=\s*)\d+", re.MULTILINE)
 _GRADE_CALL = re.compile(r"""^grade\(\s*(["'])(\w+)\1\s*\)$""")
 _DEF = re.compile(r"^(?:async\s+)?def\s+(\w+)\s*\(", re.MULTILINE)
 _JUPYTEXT_CELL_KEYS = ("lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker")
@@ -172,13 +174,29 @@ def notebook_text(notebook) -> str:
 
 # -- the public functions ------------------------------------------------------------------------------
 
+def term_seed(term: str) -> int:
+    """The course seed of a term: a number from 1 to 99 999 (the solution's own SEMILLA when term is "")."""
+    return 1 + int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little") % 99_999
+
+
+def with_term(solution: str, term: str) -> str:
+    """``solution`` with its course seed line (``SEMILLA = <number>``) set for ``term``: the numbers in the
+    statements' examples change from term to term. An empty term keeps the solution's own seed."""
+    if not term:
+        return solution
+    replaced, count = _SEED_LINE.subn(lambda m: f"{m.group(1)}{term_seed(term)}", solution)
+    if count == 0:
+        raise ValueError("a term was given but the solution has no course seed line `SEMILLA = <number>`")
+    return replaced
+
+
 def generate(solutions_dir: str | Path, exercises_dir: str | Path, course_dir: str | Path | None = None,
              sets=None, term: str = "") -> list[Path]:
     """Write the exercises (and, with ``course_dir``, the nbgrader course) of ``sets`` (default: every set
     with a solution file); return the paths written."""
     written = []
     for key, path in solution_files(solutions_dir, sets):
-        solution = _read(path)
+        solution = with_term(_read(path), term)
         written.append(_write(Path(exercises_dir) / path.name, stubs.stub_source(solution)))
         if course_dir is not None:
             stem = path.stem
@@ -192,11 +210,12 @@ def generate(solutions_dir: str | Path, exercises_dir: str | Path, course_dir: s
     return written
 
 
-def check_up_to_date(solutions_dir: str | Path, exercises_dir: str | Path) -> list[Path]:
-    """The exercise files that are missing or differ from what their solution file generates."""
+def check_up_to_date(solutions_dir: str | Path, exercises_dir: str | Path, term: str = "") -> list[Path]:
+    """The exercise files that are missing or differ from what their solution file generates (for ``term``)."""
     stale = []
     for _, path in solution_files(solutions_dir):
         exercise = Path(exercises_dir) / path.name
-        if not exercise.is_file() or exercise.read_bytes() != stubs.stub_source(_read(path)).encode("utf-8"):
+        expected = stubs.stub_source(with_term(_read(path), term)).encode("utf-8")
+        if not exercise.is_file() or exercise.read_bytes() != expected:
             stale.append(exercise)
     return stale

@@ -34,6 +34,8 @@ SOLUTION_001 = '''# ---
 # %%
 import numpy as np
 
+SEMILLA = 2026
+
 # %% [markdown]
 # ## Capa densa (forward)
 
@@ -155,7 +157,7 @@ def test_other_cells_are_kept_and_notebook_is_valid(generated):
     markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     assert markdown[0].startswith("# 001 · Ciclo de trabajo") and len(markdown) == 3
     plain = [cell for cell in notebook.cells if cell.cell_type == "code" and "nbgrader" not in cell.metadata]
-    assert [cell.source for cell in plain] == ["import numpy as np"]
+    assert [cell.source for cell in plain] == [f"import numpy as np\n\nSEMILLA = {assignments.term_seed('2026-1')}"]
     assert [cell.id for cell in notebook.cells] == [f"cell-{i:03d}" for i in range(1, len(notebook.cells) + 1)]
     assert notebook.metadata.kernelspec.name == "python3" and "jupytext" not in notebook.metadata
     assert notebook.metadata.autograder == {"exercise_set": "001", "term": "2026-1"}
@@ -195,3 +197,15 @@ def test_malformed_grade_cells_are_refused(tmp_path, cell, message):
 def test_a_function_of_another_set_is_refused():
     with pytest.raises(ValueError, match="registered for set '001'"):
         assignments.source_notebook(SOLUTION_001, "002")
+
+
+def test_a_term_changes_the_course_seed_of_the_statements_deterministically():
+    from autograder.assignments import term_seed, with_term
+    solution = "import numpy as np\n\nSEMILLA = 2026  # la semilla del curso\nrng = np.random.default_rng(SEMILLA)\n"
+    assert with_term(solution, "") == solution
+    first = with_term(solution, "2026-2")
+    assert first == with_term(solution, "2026-2") and first != solution
+    assert f"SEMILLA = {term_seed('2026-2')}  # la semilla del curso" in first
+    assert term_seed("2026-2") != term_seed("2027-1")
+    with pytest.raises(ValueError, match="SEMILLA"):
+        with_term("x = 1\n", "2026-2")
