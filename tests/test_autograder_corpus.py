@@ -45,3 +45,9 @@ def test_buggy_submission_loses_points_with_its_hint(path):
     if expected["hint"] == "none":
         return
     assert expected["hint"] in hints, f"{path.name}: hint {expected['hint']!r} not given, got {hints} (secret {secret})"
+
+
+def test_every_graded_function_has_a_realistic_wrong_version_in_the_corpus():
+    covered = {expectations(p).get("function") for p in CORPUS}
+    missing = [spec.name for spec in registry.graded_functions() if spec.name not in covered]
+    assert not missing, f"graded functions without a buggy submission in tests/corpus/buggy: {missing}"

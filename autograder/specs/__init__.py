@@ -6,4 +6,15 @@ random, drawn from the generator it is given), the engine operation that gives
 the expected outputs, and the mistakes it recognises.
 """
 
-from . import set_001, set_003, set_004_2, set_004_5, set_004_6  # noqa: F401
+from . import (  # noqa: F401
+    set_000,
+    set_001,
+    set_002,
+    set_003,
+    set_004_1,
+    set_004_2,
+    set_004_3,
+    set_004_4,
+    set_004_5,
+    set_004_6,
+)
