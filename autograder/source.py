@@ -13,6 +13,7 @@ Everything here parses; nothing here executes the submission.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,14 +108,35 @@ def _is_cheap(value: ast.AST, aliases: dict) -> bool:
     return True
 
 
-def _keeps(node: ast.stmt, aliases: dict) -> bool:
+def _bound_names(node: ast.stmt) -> set:
+    """The top-level names a kept statement binds."""
+    if isinstance(node, ast.Try):
+        body = node.body + node.orelse + node.finalbody + [s for h in node.handlers for s in h.body]
+        return set().union(*(_bound_names(s) for s in body if not isinstance(s, ast.Pass)))
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _reads_only(value: ast.AST, bound: set) -> bool:
+    """Whether every name ``value`` reads is bound already (or by a comprehension inside it): an assignment
+    that reads a name whose statement was blanked (``n = 10 if MODO_RAPIDO else 100``) would fail to load."""
+    local = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return all(n.id in bound or n.id in local for n in ast.walk(value)
+               if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+
+
+def _keeps(node: ast.stmt, aliases: dict, bound: set) -> bool:
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return True
     if isinstance(node, (ast.Assign, ast.AnnAssign)):
-        return node.value is not None and _is_cheap(node.value, aliases)
+        return node.value is not None and _is_cheap(node.value, aliases) and _reads_only(node.value, bound)
     if isinstance(node, ast.Try):        # try: import numba / except ImportError: ...
         body = node.body + node.orelse + node.finalbody + [s for h in node.handlers for s in h.body]
-        return all(_keeps(s, aliases) or isinstance(s, ast.Pass) for s in body)
+        return all(_keeps(s, aliases, bound) or isinstance(s, ast.Pass) for s in body)
     return False
 
 
@@ -122,10 +144,12 @@ def definitions_only(source: str) -> str:
     """``source`` with every top-level statement but definitions blanked (see the module docstring)."""
     tree = ast.parse(source)
     aliases = _module_aliases(tree)
+    bound = set(dir(builtins))
     lines = source.split("\n")
     keep = [False] * len(lines)
     for node in tree.body:
-        if _keeps(node, aliases):
+        if _keeps(node, aliases, bound):
+            bound |= _bound_names(node)
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             for i in range(first - 1, node.end_lineno):
                 keep[i] = True
