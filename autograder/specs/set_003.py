@@ -1,9 +1,15 @@
-"""Lecture 003, Regularización: batch norm (forward, backward, running statistics) and inverted dropout.
+"""Lecture 003, Regularización: the L2 penalty and the decayed update, batch norm (forward, backward,
+running statistics), inverted dropout, and three data augmentations.
 
+L2 follows the engine (``engine.functional.l2_penalty``): λ/2·‖W‖² with gradient λW, and
+one SGD step on it is the decayed update W ← (1 − lr·λ)·W − lr·dW, biases never decayed.
 Batch norm normalises each channel (the last axis) over every other axis, with the
 biased batch variance: x̂ = (x − μ_B)/sqrt(σ²_B + ε), y = γ·x̂ + β (``engine.functional``).
 Dropout is graded with the uniform draws u given, so that every submission draws the
-same mask: η = (u < p_keep), y = x ⊙ η / p_keep.
+same mask: η = (u < p_keep), y = x ⊙ η / p_keep. The augmentations follow
+``engine.augment`` with their random draws given: the horizontal flip of every image, the
+random crop at the offsets (top, left) of the padded image, the contrast change with one
+factor per image.
 """
 
 from __future__ import annotations
@@ -11,12 +17,133 @@ from __future__ import annotations
 import numpy as np
 
 import engine.functional as F
+from engine import augment
+from engine.backends import backend_for
 
 from ..registry import Case, GradedFunction, GradientCheck, register
 from .common import hint, hyperparameter, mistakes, normal, note
-from .stateful import next_rng
+from .stateful import like, next_rng
 
 _EPS = 1e-3
+
+
+# -- L2 penalty ------------------------------------------------------------------------------------
+def _l2_cases(rng):
+    d_in, d_out = int(rng.integers(2, 9)), int(rng.integers(2, 7))
+    kernel = (int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(2, 5)))
+    random_shape = (int(rng.integers(1, 30)), int(rng.integers(1, 12)))
+    return [
+        Case("typical", (normal(rng, d_in, d_out, scale=0.5), hyperparameter(rng, 0.001, 0.1))),
+        Case("typical", (normal(rng, *kernel, scale=0.3), hyperparameter(rng, 0.001, 0.1)),
+             note("un núcleo de convolución (KH, KW, C, F): se suman todos sus elementos",
+                  "a convolution kernel (KH, KW, C, F): every element is summed")),
+        Case("edge", (normal(rng, d_in, d_out), 0.0),
+             note("λ = 0: ni penalización ni gradiente", "λ = 0: no penalty and no gradient")),
+        Case("edge", (np.zeros((d_in, d_out)), hyperparameter(rng, 0.001, 0.1)),
+             note("pesos nulos: penalización y gradiente 0", "zero weights: zero penalty and gradient")),
+        Case("edge", (normal(rng, 1, 1, scale=3.0), 1.0), note("un solo peso, λ = 1", "a single weight, λ = 1")),
+        Case("random", (normal(rng, *random_shape, scale=float(np.exp(rng.uniform(-2, 1)))),
+                        hyperparameter(rng, 0.0001, 1.0))),
+    ]
+
+
+def _l2_reference(W, lam):
+    value, grads = F.l2_penalty([W], lam)
+    return value, grads[0]
+
+
+register(GradedFunction(
+    name="l2_penalty", exercise_set="003", parameters=("W", "lam"), outputs=("penalty", "dW"),
+    make_cases=_l2_cases, reference=_l2_reference,
+    summary={"es": "penalización L2 de una matriz de pesos: λ/2·Σ w², con gradiente λ·W",
+             "en": "L2 penalty of a weight array: λ/2·Σ w², with gradient λ·W"},
+    detectors=mistakes(
+        _l2_reference,
+        ("l2_without_half",
+         hint("La penalización es λ/2·Σ w² (el 1/2 hace que su derivada sea λ·w, sin un 2): falta dividir por 2.",
+              "The penalty is λ/2·Σ w² (the 1/2 makes its derivative λ·w, without a 2): divide by 2."),
+         lambda W, lam: (lam * np.sum(W ** 2), None)),
+        ("l2_gradient_doubled",
+         hint("La derivada de λ/2·w² es λ·w: el 2 del cuadrado se cancela con el 1/2.",
+              "The derivative of λ/2·w² is λ·w: the square's 2 cancels the 1/2."),
+         lambda W, lam: (None, 2 * lam * W)),
+        ("l2_norm_not_squared",
+         hint("Se penaliza la norma al cuadrado, ‖W‖² = Σ w², no la norma ‖W‖ = √(Σ w²).",
+              "The squared norm is penalised, ‖W‖² = Σ w², not the norm ‖W‖ = √(Σ w²)."),
+         lambda W, lam: (lam / 2 * np.sqrt(np.sum(W ** 2)), None)),
+    ),
+))
+
+
+# -- the decayed update ---------------------------------------------------------------------------------
+def _layer(rng, *shape):
+    """(W, b, dW, db) of a layer whose weights have ``shape`` (the bias: the last axis)."""
+    return (normal(rng, *shape, scale=0.5), normal(rng, shape[-1], scale=0.5),
+            normal(rng, *shape), normal(rng, shape[-1]))
+
+
+def _decay_cases(rng):
+    d_in, d_out = int(rng.integers(2, 9)), int(rng.integers(2, 7))
+    kernel = (int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(2, 5)))
+    W, b, _, _ = _layer(rng, d_in, d_out)
+    random_shape = (int(rng.integers(1, 20)), int(rng.integers(1, 10)))
+    return [
+        Case("typical", (*_layer(rng, d_in, d_out), hyperparameter(rng, 0.01, 0.2), hyperparameter(rng, 0.001, 0.1))),
+        Case("typical", (*_layer(rng, d_in, d_out), 0.1, 0.05), steps=3,
+             note=note("tres pasos seguidos: cada uno parte de los pesos del anterior",
+                       "three steps in a row: each starts from the previous one's weights")),
+        Case("typical", (*_layer(rng, *kernel), hyperparameter(rng, 0.01, 0.2), hyperparameter(rng, 0.001, 0.1)),
+             note("una capa convolucional: W (KH, KW, C, F), b (F,)",
+                  "a convolutional layer: W (KH, KW, C, F), b (F,)")),
+        Case("edge", (W, b, np.zeros_like(W), np.zeros_like(b), 0.1, 0.5),
+             note("gradientes nulos: W sólo decae, W·(1 − lr·λ), y b no cambia",
+                  "zero gradients: W only decays, W·(1 − lr·λ), and b does not change")),
+        Case("edge", (*_layer(rng, d_in, d_out), hyperparameter(rng, 0.01, 0.2), 0.0),
+             note("λ = 0: el paso de SGD de siempre", "λ = 0: the plain SGD step")),
+        Case("random", (*_layer(rng, *random_shape), hyperparameter(rng, 0.001, 0.5), hyperparameter(rng, 0.0001, 0.5)),
+             steps=2),
+    ]
+
+
+def _decay_reference(W, b, dW, db, lr, lam):
+    W, b = W.copy(), b.copy()
+    F.sgd_update(W, dW, lr, weight_decay=lam)
+    F.sgd_update(b, db, lr)
+    return W, b
+
+
+def _next_gradients(args, outputs):
+    """The next step: the updated weights and fresh gradients of the same sizes."""
+    _, _, dW, db, lr, lam = args
+    rng = next_rng(*args[:4])
+    return (outputs[0], outputs[1], like(rng, dW), like(rng, db), lr, lam)
+
+
+register(GradedFunction(
+    name="decayed_update", exercise_set="003", parameters=("W", "b", "dW", "db", "lr", "lam"), outputs=("W", "b"),
+    make_cases=_decay_cases, reference=_decay_reference, next_args=_next_gradients,
+    summary={"es": "paso de SGD con decaimiento de pesos: W ← (1 − lr·λ)·W − lr·dW, b ← b − lr·db",
+             "en": "SGD step with weight decay: W ← (1 − lr·λ)·W − lr·dW, b ← b − lr·db"},
+    detectors=mistakes(
+        _decay_reference,
+        ("decay_applied_to_bias",
+         hint("El sesgo no se penaliza (la penalización L2 suma sólo los pesos W): b ← b − lr·db, sin decaimiento.",
+              "The bias is not penalised (the L2 penalty sums the weights W only): b ← b − lr·db, without decay."),
+         lambda W, b, dW, db, lr, lam: (None, (1 - lr * lam) * b - lr * db)),
+        ("decay_after_gradient_step",
+         hint("El decaimiento multiplica a los pesos de antes del paso: W ← (1 − lr·λ)·W − lr·dW. Aplicarlo "
+              "después, (1 − lr·λ)·(W − lr·dW), achica también el paso del gradiente.",
+              "The decay multiplies the weights before the step: W ← (1 − lr·λ)·W − lr·dW. Applying it after, "
+              "(1 − lr·λ)·(W − lr·dW), also shrinks the gradient step."),
+         lambda W, b, dW, db, lr, lam: ((1 - lr * lam) * (W - lr * dW), None)),
+        ("decay_without_learning_rate",
+         hint("El factor de decaimiento es (1 − lr·λ): el gradiente de la penalización, λ·W, también se "
+              "multiplica por la velocidad de aprendizaje.",
+              "The decay factor is (1 − lr·λ): the penalty's gradient, λ·W, is multiplied by the learning "
+              "rate too."),
+         lambda W, b, dW, db, lr, lam: ((1 - lam) * W - lr * dW, None)),
+    ),
+))
 
 
 # -- batch norm, forward --------------------------------------------------------------------------
@@ -342,4 +469,203 @@ register(GradedFunction(
     gradient_check=GradientCheck(forward="dropout_forward",
                                  forward_args=lambda a: (np.zeros_like(a[0]), a[2], np.where(a[1] > 0, 0.0, 1 - 1e-9)),
                                  upstream=0, inputs={0: 0}),
+))
+
+
+# -- data augmentation -------------------------------------------------------------------------------------
+def _images(rng, n, height, width, channels):
+    """Images with values in [0, 1], as the digits."""
+    return rng.random((n, height, width, channels))
+
+
+def _image_shape(rng, channels=1):
+    return int(rng.integers(2, 6)), int(rng.integers(3, 8)), int(rng.integers(3, 8)), channels
+
+
+def _flip_cases(rng):
+    return [
+        Case("typical", (_images(rng, *_image_shape(rng)),)),
+        Case("typical", (_images(rng, *_image_shape(rng, channels=3)),),
+             note("tres canales (RGB): los canales no se tocan",
+                  "three channels (RGB): the channels stay as they are")),
+        Case("edge", (_images(rng, 1, int(rng.integers(2, 6)), int(rng.integers(2, 6)), 2),),
+             note("una sola imagen", "a single image")),
+        Case("edge", (_images(rng, 3, 4, 1, 1),),
+             note("imágenes de una sola columna: voltearlas no cambia nada",
+                  "images one column wide: flipping them changes nothing")),
+        Case("random", (_images(rng, int(rng.integers(1, 9)), int(rng.integers(1, 12)), int(rng.integers(1, 12)),
+                                int(rng.integers(1, 4))),)),
+    ]
+
+
+def _flip_reference(x):
+    return (augment.flip_horizontal(x, 0, p=1.0),)
+
+
+register(GradedFunction(
+    name="flip_horizontal", exercise_set="003", parameters=("x",), outputs=("y",),
+    make_cases=_flip_cases, reference=_flip_reference,
+    summary={"es": "volteo horizontal de un lote NHWC: y[n, i, j] = x[n, i, W − 1 − j]",
+             "en": "horizontal flip of an NHWC batch: y[n, i, j] = x[n, i, W − 1 − j]"},
+    detectors=mistakes(
+        _flip_reference,
+        ("flip_upside_down",
+         hint("Volteaste las filas (arriba ↔ abajo). En NHWC las columnas son el eje 2: x[:, :, ::-1, :]. "
+              "(np.fliplr invierte el eje 1, que en NHWC son las filas.)",
+              "You flipped the rows (top ↔ bottom). In NHWC the columns are axis 2: x[:, :, ::-1, :]. "
+              "(np.fliplr reverses axis 1, the rows in NHWC.)"),
+         lambda x: (x[:, ::-1, :, :],)),
+        ("flip_channels",
+         hint("Invertiste el último eje, que en NHWC son los canales, no las columnas: las columnas son el eje 2.",
+              "You reversed the last axis, the channels in NHWC, not the columns: the columns are axis 2."),
+         lambda x: (x[..., ::-1],)),
+        ("flip_batch",
+         hint("Invertiste el orden de las imágenes del lote (eje 0): cada imagen se voltea sobre sí misma, "
+              "invirtiendo sus columnas (eje 2).",
+              "You reversed the order of the images in the batch (axis 0): each image is flipped in place, "
+              "reversing its columns (axis 2)."),
+         lambda x: (x[::-1],)),
+        ("flip_every_axis",
+         hint("np.flip(x) sin eje invierte todos los ejes; sólo hay que invertir las columnas: np.flip(x, axis=2).",
+              "np.flip(x) without an axis reverses every axis; reverse the columns only: np.flip(x, axis=2)."),
+         lambda x: (x[::-1, ::-1, ::-1, ::-1],)),
+    ),
+))
+
+
+def _offsets(rng, n, padding):
+    """(top, left): one offset per image in 0..2·padding."""
+    return (rng.integers(0, 2 * padding + 1, size=n).astype(np.int64),
+            rng.integers(0, 2 * padding + 1, size=n).astype(np.int64))
+
+
+def _crop_cases(rng):
+    n, height, width, _ = _image_shape(rng)
+    rgb = _image_shape(rng, channels=3)
+    extremes = np.array([0, 4] * 3, dtype=np.int64)
+    random_shape = (int(rng.integers(1, 9)), int(rng.integers(4, 12)), int(rng.integers(4, 12)),
+                    int(rng.integers(1, 4)))
+    random_padding = int(rng.integers(1, 4))
+    return [
+        Case("typical", (_images(rng, n, height, width, 1), 2, *_offsets(rng, n, 2))),
+        Case("typical", (_images(rng, *rgb), 1, *_offsets(rng, rgb[0], 1)),
+             note("tres canales (RGB)", "three channels (RGB)")),
+        Case("edge", (_images(rng, n, height, width, 1), 0, np.zeros(n, np.int64), np.zeros(n, np.int64)),
+             note("padding = 0: la imagen sale igual", "padding = 0: the image comes out unchanged")),
+        Case("edge", (_images(rng, 6, 5, 6, 1), 2, extremes, extremes[::-1].copy()),
+             note("desplazamientos extremos, 0 y 2·padding: la imagen se corre padding píxeles",
+                  "extreme offsets, 0 and 2·padding: the image shifts by padding pixels")),
+        Case("edge", (_images(rng, 1, 5, 7, 2), 1, *_offsets(rng, 1, 1)), note("una sola imagen", "a single image")),
+        Case("random", (_images(rng, *random_shape), random_padding, *_offsets(rng, random_shape[0], random_padding))),
+    ]
+
+
+def _crop_reference(x, padding, top, left):
+    y = np.empty_like(x)
+    backend_for(x).augment.crop(x, np.asarray(top, np.int64), np.asarray(left, np.int64), padding, padding,
+                                x.dtype.type(0), y)
+    return (y,)
+
+
+def _crop_with(top_of, left_of):
+    def wrong(x, padding, top, left):
+        return _crop_reference(x, padding, top_of(top, left, padding), left_of(top, left, padding))
+    return wrong
+
+
+register(GradedFunction(
+    name="random_crop", exercise_set="003", parameters=("x", "padding", "top", "left"), outputs=("y",),
+    make_cases=_crop_cases, reference=_crop_reference,
+    summary={"es": "recorte al azar: rellenar con padding ceros por lado y recortar H × W desde (top[n], left[n])",
+             "en": "random crop: pad with padding zeros per side and crop H × W from (top[n], left[n])"},
+    detectors=mistakes(
+        _crop_reference,
+        ("crop_rows_and_columns_swapped",
+         hint("top es el desplazamiento de las filas (eje 1) y left el de las columnas (eje 2); los usaste al revés.",
+              "top is the offset of the rows (axis 1) and left that of the columns (axis 2); you swapped them."),
+         _crop_with(lambda t, le, p: le, lambda t, le, p: t)),
+        ("crop_one_offset_for_batch",
+         hint("Cada imagen tiene su propio desplazamiento: la imagen n se recorta desde (top[n], left[n]); "
+              "usaste el de la primera para todas.",
+              "Each image has its own offset: image n is cropped from (top[n], left[n]); you used the first "
+              "image's for all of them."),
+         _crop_with(lambda t, le, p: np.full_like(t, t[0]), lambda t, le, p: np.full_like(le, le[0]))),
+        ("crop_shift_reversed",
+         hint("La ventana empieza en (top, left) de la imagen rellenada: con top = 0 se ve el borde de ceros "
+              "de arriba y la imagen baja padding píxeles. Corriste la imagen hacia el otro lado.",
+              "The window starts at (top, left) of the padded image: with top = 0 the zeros of the top border "
+              "show and the image moves down by padding pixels. You shifted the image the other way."),
+         _crop_with(lambda t, le, p: 2 * p - t, lambda t, le, p: 2 * p - le)),
+    ),
+))
+
+
+def _contrast_cases(rng):
+    n, height, width, _ = _image_shape(rng)
+    rgb = _image_shape(rng, channels=3)
+    constant = _images(rng, 2, 4, 4, 1)
+    constant[0] = constant[0, 0, 0, 0]
+    random_shape = (int(rng.integers(1, 9)), int(rng.integers(1, 10)), int(rng.integers(1, 10)),
+                    int(rng.integers(1, 4)))
+
+    def factors(count):
+        return rng.uniform(0.5, 1.5, size=count)
+
+    return [
+        Case("typical", (_images(rng, n, height, width, 1), factors(n))),
+        Case("typical", (_images(rng, *rgb), factors(rgb[0])),
+             note("tres canales: una media por imagen y por canal", "three channels: one mean per image and channel")),
+        Case("edge", (_images(rng, n, height, width, 1), np.ones(n)),
+             note("factor 1: la imagen no cambia", "factor 1: the image does not change")),
+        Case("edge", (_images(rng, n, height, width, 2), np.zeros(n)),
+             note("factor 0: cada píxel pasa a valer la media de su canal",
+                  "factor 0: every pixel becomes its channel's mean")),
+        Case("edge", (constant, factors(2)),
+             note("una imagen constante: no tiene contraste que cambiar", "a constant image: no contrast to change")),
+        Case("edge", (_images(rng, 1, height, width, 1), np.array([2.5])),
+             note("una sola imagen, factor 2.5: valores fuera de [0, 1], que no se recortan",
+                  "a single image, factor 2.5: values outside [0, 1], not clipped")),
+        Case("random", (_images(rng, *random_shape), rng.uniform(0.2, 2.0, size=random_shape[0]))),
+    ]
+
+
+def _contrast_reference(x, factor):
+    return (np.concatenate([augment.contrast(x[n:n + 1], 0, low=f, high=f) for n, f in enumerate(factor)]),)
+
+
+def _contrast_about(mean_of):
+    def wrong(x, factor):
+        mean = mean_of(x)
+        return ((x - mean) * factor[:, None, None, None] + mean,)
+    return wrong
+
+
+register(GradedFunction(
+    name="adjust_contrast", exercise_set="003", parameters=("x", "factor"), outputs=("y",),
+    make_cases=_contrast_cases, reference=_contrast_reference,
+    summary={"es": "cambio de contraste: y = (x − μ)·f + μ, μ la media de cada imagen y canal, f uno por imagen",
+             "en": "contrast change: y = (x − μ)·f + μ, μ the mean of each image and channel, one f per image"},
+    detectors=mistakes(
+        _contrast_reference,
+        ("contrast_batch_mean",
+         hint("μ es la media de cada imagen (y canal) sobre H y W: x.mean(axis=(1, 2), keepdims=True), "
+              "no la media de todo el lote.",
+              "μ is the mean of each image (and channel) over H and W: x.mean(axis=(1, 2), keepdims=True), "
+              "not the mean of the whole batch."),
+         _contrast_about(lambda x: x.mean(axis=(0, 1, 2), keepdims=True))),
+        ("contrast_mean_over_channels",
+         hint("Hay una media por canal: promedia sólo sobre H y W (axis=(1, 2)), no también sobre los canales.",
+              "There is one mean per channel: average over H and W only (axis=(1, 2)), not over the channels too."),
+         _contrast_about(lambda x: x.mean(axis=(1, 2, 3), keepdims=True))),
+        ("contrast_not_centred",
+         hint("El contraste se cambia alrededor de la media: y = (x − μ)·f + μ. Multiplicar x·f cambia "
+              "también el brillo (la media pasa a ser μ·f).",
+              "Contrast changes about the mean: y = (x − μ)·f + μ. Multiplying x·f changes the brightness too "
+              "(the mean becomes μ·f)."),
+         lambda x, factor: (x * factor[:, None, None, None],)),
+        ("contrast_clipped",
+         hint("No recortes el resultado a [0, 1]: como en el motor, los valores pueden salir de ese rango.",
+              "Do not clip the result to [0, 1]: as in the engine, the values may leave that range."),
+         lambda x, factor: (np.clip(_contrast_reference(x, factor)[0], 0, 1),)),
+    ),
 ))
