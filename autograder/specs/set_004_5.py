@@ -1,4 +1,5 @@
-"""Lecture 004 §5, Redes convolucionales: the 2-D convolution forward and backward, and pooling.
+"""Lecture 004 §5, Redes convolucionales: the output size, the 2-D convolution forward and backward, pooling
+and global pooling.
 
 Images are NHWC (N, H, W, C), kernels (KH, KW, C, F). The convolution is the lecture's
 cross-correlation ("la operación no espeja"):
@@ -8,6 +9,10 @@ cross-correlation ("la operación no espeja"):
 with OH = floor((H + pad_total − KH) / s_h) + 1, padding an int, a pair (rows, columns), "valid",
 "same" (the odd pixel after, as Keras) or "full" (K − 1 on each side). Max pooling sends the
 gradient to the first maximum of its window in row-major order; average pooling shares it evenly.
+
+The output size along one axis is floor((n + total padding − K) / s) + 1 ("same": ceil(n / s); "full":
+K − 1 on each side), an int. Global pooling reduces H and W of each channel: (N, H, W, C) -> (N, C); the
+global max sends the gradient to the channel's first maximum in row-major order.
 
 The cases are drawn so that each mistake named here shows: kernels of random normal entries (never
 symmetric, so a flipped kernel changes the output), "same" padding with an even kernel and with a
@@ -82,6 +87,143 @@ def _stride_one_same_pads(padding, x_shape, w_shape, stride):
 
 def _flipped(W):
     return np.ascontiguousarray(W[::-1, ::-1])
+
+
+# -- the output size ----------------------------------------------------------------------------
+
+
+def _size_reference(size, kernel, stride, padding):
+    """The engine's output size along one axis: a (1, size, 1, 1) image and a (kernel, 1, 1, 1) kernel."""
+    _, _, (out, _) = F.conv2d_geometry((1, size, 1, 1), (kernel, 1, 1, 1), (stride, 1), padding)
+    return (int(out),)
+
+
+def _total_padding(size, kernel, stride, padding):
+    (before, after), _ = _pads(padding, (1, size, 1, 1), (kernel, 1, 1, 1), (stride, 1))
+    return before + after
+
+
+def _size_from(numerator, stride, rounding):
+    """The student's formula with the division ``rounding``ed: floor (right), ceil, or none at all."""
+    if rounding == "ceil":
+        return (-(-numerator // stride) + 1,)
+    return (numerator / stride + 1,)
+
+
+def _size_rounded(rounding):
+    def wrong(size, kernel, stride, padding):
+        return _size_from(size + _total_padding(size, kernel, stride, padding) - kernel, stride, rounding)
+    return wrong
+
+
+def _size_same_ignores_stride(size, kernel, stride, padding):
+    if padding != "same":
+        raise NotThisCase('only "same" is written as the input size')
+    return (size,)
+
+
+def _size_full_total(size, kernel, stride, padding):
+    if padding != "full":
+        raise NotThisCase('only "full" pads K − 1')
+    return ((size + (kernel - 1) - kernel) // stride + 1,)
+
+
+def _size_padding_once(size, kernel, stride, padding):
+    if isinstance(padding, str):
+        raise NotThisCase("a named padding")
+    return ((size + padding - kernel) // stride + 1,)
+
+
+def _with_remainder(rng, kernel, stride, padding_total, low=0):
+    """An input size whose padded size minus the kernel is not a multiple of the stride (floor ≠ ceil)."""
+    windows = int(rng.integers(low + 2, low + 8))
+    return kernel - padding_total + windows * stride + int(rng.integers(1, stride))
+
+
+def _size_cases(rng):
+    odd = int(rng.choice([3, 5]))
+    pad = int(rng.integers(1, 4))
+    small = int(rng.choice([2, 3]))
+    return [
+        Case("typical", (int(rng.integers(odd + 3, 33)), odd, 1, "valid"),
+             note("la fórmula de la clase: dim(x) − dim(Filtro) + 1",
+                  "the lecture's formula: dim(x) − dim(Filter) + 1")),
+        Case("typical", (int(rng.integers(odd + 1, 33)), odd, 1, pad),
+             note("relleno entero: dim(x) − dim(Filtro) + 1 + 2·Padding",
+                  "an integer padding: dim(x) − dim(Filter) + 1 + 2·Padding")),
+        Case("typical", (int(rng.integers(odd, 33)), odd, 1, "same"),
+             note('"same" con paso 1: la salida mide como la entrada', '"same" with stride 1: as large as the input')),
+        Case("typical", (_with_remainder(rng, odd, 2, 0), odd, 2, "valid"),
+             note("paso 2: la última ventana que no entra entera se descarta",
+                  "stride 2: the last window that does not fit whole is dropped")),
+        Case("edge", (_with_remainder(rng, 1, small, 0), odd, small, "same"),
+             note(f'"same" con paso {small}: ceil(n / s) salidas', f'"same" with stride {small}: ceil(n / s) outputs')),
+        Case("edge", (int(rng.integers(5, 33)), int(rng.choice([2, 4])), 1, "same"),
+             note('"same" con núcleo par', '"same" with an even kernel')),
+        Case("edge", (int(rng.integers(2, 33)), odd, 1, "full"),
+             note('"full": K − 1 ceros de cada lado', '"full": K − 1 zeros on each side')),
+        Case("edge", (_with_remainder(rng, odd, 2, 2 * (odd - 1)), odd, 2, "full"),
+             note('"full" con paso 2', '"full" with stride 2')),
+        Case("edge", (odd + 2, odd + 2, 1, "valid"),
+             note("núcleo tan grande como la entrada: una sola salida",
+                  "a kernel as large as the input: a single output")),
+        Case("edge", (_with_remainder(rng, 2, 3, 2 * pad), 2, 3, pad),
+             note("paso mayor que el núcleo, con relleno entero", "a stride larger than the kernel, integer padding")),
+        Case("edge", (int(rng.integers(1, 3)), 3, 3, "same"),
+             note('"same" en una entrada más chica que el paso: una salida',
+                  '"same" on an input smaller than the stride: one output')),
+        Case("random", _random_size_case(rng)),
+    ]
+
+
+def _random_size_case(rng):
+    kernel, stride = int(rng.integers(1, 8)), int(rng.integers(1, 5))
+    padding = [int(rng.integers(0, 4)), "valid", "same", "full"][int(rng.integers(0, 4))]
+    low = kernel - (2 * padding if isinstance(padding, int) else 2 * (kernel - 1) if padding == "full" else 0)
+    size = max(low, 1) + int(rng.integers(0, 25))
+    if padding == "same":
+        size = int(rng.integers(1, 33))
+    return size, kernel, stride, padding
+
+
+register(GradedFunction(
+    name="conv_output_size", exercise_set="004_5", parameters=("size", "kernel", "stride", "padding"),
+    outputs=("out",), extra={"integer_outputs": True},
+    make_cases=_size_cases, reference=_size_reference,
+    summary={"es": "tamaño de la salida a lo largo de un eje: floor((n + relleno total − K) / s) + 1; "
+                   '"same": ceil(n / s); "full": K − 1 de cada lado',
+             "en": "the output size along one axis: floor((n + total padding − K) / s) + 1; "
+                   '"same": ceil(n / s); "full": K − 1 on each side'},
+    detectors=mistakes(
+        _size_reference,
+        ("size_ceil_instead_of_floor",
+         hint("Las ventanas que no entran enteras se descartan: la división por el paso se redondea hacia abajo, "
+              "floor((n + relleno − K) / s) + 1 (con enteros, //), no hacia arriba.",
+              "Windows that do not fit whole are dropped: the division by the stride rounds down, "
+              "floor((n + padding − K) / s) + 1 (with integers, //), not up."),
+         _size_rounded("ceil")),
+        ("size_not_rounded",
+         hint("El tamaño es un número entero de ventanas: usa la división entera, (n + relleno − K) // s + 1, "
+              "no la división /.",
+              "The size is a whole number of windows: use integer division, (n + padding − K) // s + 1, "
+              "not /."),
+         _size_rounded(None)),
+        ("size_same_ignores_stride",
+         hint('"same" da una salida del tamaño de la entrada sólo con paso 1: con paso s mide ceil(n / s).',
+              '"same" gives an output as large as the input only with stride 1: with stride s it has ceil(n / s).'),
+         _size_same_ignores_stride),
+        ("size_full_total_not_each_side",
+         hint('"full" pone K − 1 ceros de cada lado (2·(K − 1) en total), no K − 1 en total: '
+              "la salida mide floor((n + 2·(K − 1) − K) / s) + 1.",
+              '"full" puts K − 1 zeros on each side (2·(K − 1) in all), not K − 1 in all: '
+              "the output has floor((n + 2·(K − 1) − K) / s) + 1."),
+         _size_full_total),
+        ("size_padding_counted_once",
+         hint("Un relleno entero p agrega p ceros de cada lado: la fórmula de la clase suma 2·Padding.",
+              "An integer padding p adds p zeros on each side: the lecture's formula adds 2·Padding."),
+         _size_padding_once),
+    ),
+))
 
 
 # -- the convolution's cases --------------------------------------------------------------------
@@ -494,4 +636,162 @@ register(GradedFunction(
          _avg_backward_with(_window_side)),
         ("overlapping_windows_overwritten", _OVERLAP, _avg_backward_with(_window_area, accumulate=False)),
     ),
+))
+
+# -- global pooling -----------------------------------------------------------------------------
+
+
+def _global_geometries(rng):
+    """(kind, x, note) of every global pooling case; the first has no ties (finite differences need none)."""
+    c = int(rng.integers(2, 5))
+    h, w = int(rng.integers(3, 7)), int(rng.integers(3, 7))
+    return [
+        ("typical", normal(rng, 3, h, w, c), None),
+        ("typical", normal(rng, 2, 5, 5, 5), note("imágenes 5×5 con 5 canales: H = W = C",
+                                                  "5×5 images with 5 channels: H = W = C")),
+        ("edge", normal(rng, 2, 1, 1, c), note("imágenes 1×1: la identidad", "1×1 images: the identity")),
+        ("edge", normal(rng, 1, 4, 7, 1), note("un ejemplo, un canal, imagen 4×7", "one sample, one channel, 4×7")),
+        ("edge", _integers(rng, 2, h, w, c), note("valores enteros: empates", "integer values: ties")),
+        ("edge", np.zeros((2, h, w, c)), note("todo ceros: todos empatan", "all zeros: everything ties")),
+        ("edge", -np.exp(normal(rng, 2, h, w, c)) - 0.5, note("todos los valores negativos", "every value negative")),
+        ("edge", normal(rng, 2, h, w, c, scale=1e8), note("valores muy grandes (1e8)", "very large values (1e8)")),
+        ("random", _integers(rng, *_random_global_shape(rng), low=-2, high=3) if rng.random() < 0.5
+         else normal(rng, *_random_global_shape(rng)), None),
+    ]
+
+
+def _random_global_shape(rng):
+    return tuple(int(v) for v in (rng.integers(1, 4), rng.integers(1, 8), rng.integers(1, 8), rng.integers(1, 6)))
+
+
+def _global_cases(rng):
+    return [Case(kind, (x,), text) for kind, x, text in _global_geometries(rng)]
+
+
+def _global_backward_cases(rng):
+    return [Case(kind, (normal(rng, x.shape[0], x.shape[3]), x), text) for kind, x, text in _global_geometries(rng)]
+
+
+def _over_channels(reduce):
+    return lambda x: (reduce(x, axis=3),)
+
+
+def _over_nchw_axes(reduce):
+    """The (N, C, H, W) habit of PyTorch: reducing axes 2 and 3 of an NHWC array (W and C)."""
+    return lambda x: (reduce(x, axis=(2, 3)),)
+
+
+def _global_avg_reference(x):
+    return (F.global_avg_pool2d_forward(x),)
+
+
+def _global_max_reference(x):
+    return (F.global_max_pool2d_forward(x),)
+
+
+_NCHW = hint("Las imágenes son NHWC (N, H, W, C): el pooling global reduce los ejes 1 y 2 (H y W), "
+             "no los ejes 2 y 3 de la costumbre NCHW de PyTorch.",
+             "Images are NHWC (N, H, W, C): global pooling reduces axes 1 and 2 (H and W), not axes 2 and 3 as "
+             "in PyTorch's NCHW habit.")
+
+register(GradedFunction(
+    name="global_avg_pool2d_forward", exercise_set="004_5", parameters=("x",), outputs=("y",),
+    make_cases=_global_cases, reference=_global_avg_reference,
+    summary={"es": "average pooling global NHWC: y[n, c] = promedio de x[n, :, :, c] sobre H y W",
+             "en": "global average pooling, NHWC: y[n, c] = the mean of x[n, :, :, c] over H and W"},
+    detectors=mistakes(
+        _global_avg_reference,
+        ("global_avg_over_channels",
+         hint("Promediaste sobre los canales: el pooling global resume cada canal (cada mapa de "
+              "características) con un número, promediando sobre H y W: x.mean(axis=(1, 2)).",
+              "You averaged over the channels: global pooling summarises each channel (each feature map) with "
+              "one number, averaging over H and W: x.mean(axis=(1, 2))."),
+         _over_channels(np.mean)),
+        ("global_avg_nchw_axes", _NCHW, _over_nchw_axes(np.mean)),
+        ("global_avg_keepdims",
+         hint("La salida tiene forma (N, C), como la de Flatten lista para una capa densa: sin keepdims=True.",
+              "The output has shape (N, C), like Flatten's, ready for a dense layer: no keepdims=True."),
+         lambda x: (x.mean(axis=(1, 2), keepdims=True),)),
+    ),
+))
+
+register(GradedFunction(
+    name="global_max_pool2d_forward", exercise_set="004_5", parameters=("x",), outputs=("y",),
+    make_cases=_global_cases, reference=_global_max_reference,
+    summary={"es": "max pooling global NHWC: y[n, c] = máximo de x[n, :, :, c] sobre H y W",
+             "en": "global max pooling, NHWC: y[n, c] = the maximum of x[n, :, :, c] over H and W"},
+    detectors=mistakes(
+        _global_max_reference,
+        ("global_max_over_channels",
+         hint("Tomaste el máximo sobre los canales: el pooling global resume cada canal con su máximo sobre H y "
+              "W: x.max(axis=(1, 2)).",
+              "You took the maximum over the channels: global pooling summarises each channel with its maximum "
+              "over H and W: x.max(axis=(1, 2))."),
+         _over_channels(np.max)),
+        ("global_max_nchw_axes", _NCHW, _over_nchw_axes(np.max)),
+        ("global_max_starts_at_zero",
+         hint("Con todos los valores negativos el máximo es negativo: no empieces la búsqueda en 0.",
+              "With every value negative the maximum is negative: do not start the search at 0."),
+         lambda x: (np.maximum(F.global_max_pool2d_forward(x), 0.0),)),
+    ),
+))
+
+
+def _global_avg_backward_reference(dy, x):
+    return (F.global_avg_pool2d_backward(dy, x),)
+
+
+def _global_max_backward_reference(dy, x):
+    return (F.global_max_pool2d_backward(dy, x),)
+
+
+def _global_max_backward_with(mask_of):
+    def wrong(dy, x):
+        return (mask_of(x) * dy[:, None, None, :],)
+    return wrong
+
+
+register(GradedFunction(
+    name="global_avg_pool2d_backward", exercise_set="004_5", parameters=("dy", "x"), outputs=("dx",),
+    make_cases=_global_backward_cases, reference=_global_avg_backward_reference,
+    summary={"es": "gradiente del average pooling global: dx[n, h, w, c] = dy[n, c] / (H·W)",
+             "en": "global average pooling gradient: dx[n, h, w, c] = dy[n, c] / (H·W)"},
+    detectors=mistakes(
+        _global_avg_backward_reference,
+        ("global_avg_backward_not_divided",
+         hint("y es un promedio de H·W píxeles: cada uno recibe dy[n, c] / (H·W), no dy[n, c].",
+              "y is a mean of H·W pixels: each of them gets dy[n, c] / (H·W), not dy[n, c]."),
+         lambda dy, x: (np.broadcast_to(dy[:, None, None, :], x.shape).copy(),)),
+        ("global_avg_backward_divided_by_everything",
+         hint("El promedio es por ejemplo y por canal, sobre H·W píxeles: divide dy por H·W, no por x.size.",
+              "The mean is per sample and channel, over H·W pixels: divide dy by H·W, not by x.size."),
+         lambda dy, x: (np.broadcast_to(dy[:, None, None, :] / x.size, x.shape).copy(),)),
+    ),
+    gradient_check=GradientCheck(forward="global_avg_pool2d_forward", forward_args=lambda a: (a[1],),
+                                 upstream=0, inputs={0: 0}),
+))
+
+register(GradedFunction(
+    name="global_max_pool2d_backward", exercise_set="004_5", parameters=("dy", "x"), outputs=("dx",),
+    make_cases=_global_backward_cases, reference=_global_max_backward_reference,
+    summary={"es": "gradiente del max pooling global: dy[n, c] va entero al primer máximo (orden por filas) del "
+                   "canal c",
+             "en": "global max pooling gradient: dy[n, c] goes whole to channel c's first maximum (row-major order)"},
+    detectors=mistakes(
+        _global_max_backward_reference,
+        ("global_max_gradient_to_every_max",
+         hint("Cuando hay empates, el gradiente va sólo al primer máximo del canal (recorriendo la imagen por "
+              "filas), no a todos: x == max marca todos los empatados.",
+              "With ties the gradient goes only to the channel's first maximum (row-major order), not to all of "
+              "them: x == max marks every tied one."),
+         _global_max_backward_with(_every_max_mask)),
+        ("global_max_gradient_to_last_max",
+         hint("Con empates el gradiente va al primer máximo en orden por filas (como np.argmax sobre la imagen "
+              "aplanada), no al último.",
+              "With ties the gradient goes to the first maximum in row-major order (as np.argmax over the "
+              "flattened image), not the last."),
+         _global_max_backward_with(_last_max_mask)),
+    ),
+    gradient_check=GradientCheck(forward="global_max_pool2d_forward", forward_args=lambda a: (a[1],),
+                                 upstream=0, inputs={0: 0}),
 ))

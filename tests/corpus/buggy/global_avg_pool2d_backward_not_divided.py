@@ -1,0 +1,7 @@
+# expect-function: global_avg_pool2d_backward
+# expect-hint: global_avg_backward_not_divided
+import numpy as np
+
+
+def global_avg_pool2d_backward(dy, x):
+    return np.ones_like(x) * dy[:, None, None, :]
