@@ -24,7 +24,7 @@ def graded_outputs(cell):
 @pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
 def test_the_solution_runs_as_a_notebook_with_its_plots_and_full_marks(path, tmp_path, monkeypatch):
     monkeypatch.setenv("MODO_RAPIDO", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # no window; figures inline
     notebook = jupytext.read(path)
     client = NotebookClient(notebook, timeout=LIMIT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
