@@ -1,0 +1,24 @@
+# expect-function: gradient_norm_per_layer
+# expect-hint: norms_reversed
+import numpy as np
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def gradient_norm_per_layer(x, weights, biases, dh, activation):
+    zs = []
+    h = x
+    for W, b in zip(weights, biases):
+        z = h @ W + b
+        zs.append(z)
+        h = sigmoid(z) if activation == "sigmoid" else np.maximum(z, 0)
+    norms = []
+    for layer in reversed(range(len(weights))):
+        z = zs[layer]
+        g = sigmoid(z) * (1 - sigmoid(z)) if activation == "sigmoid" else (z > 0) * 1.0
+        delta = dh * g
+        norms.append(np.linalg.norm(delta.sum(axis=0)))  # appended from the output down
+        dh = delta @ weights[layer].T
+    return np.array(norms)
