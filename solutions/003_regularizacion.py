@@ -53,7 +53,7 @@ from engine.datasets import load_digits
 
 n_entrenamiento, n_validacion, epocas = 300, 1500, 30
 if MODO_RAPIDO:
-    n_entrenamiento, n_validacion, epocas = 100, 300, 2
+    n_entrenamiento, n_validacion, epocas = 100, 200, 1
 
 
 def digitos(n_entrenamiento, n_validacion):
@@ -198,7 +198,7 @@ x_plano = x_train.reshape(len(x_train), -1).astype(np.float64)
 x_val_plano = x_val.reshape(len(x_val), -1).astype(np.float64)
 pasos = 200
 if MODO_RAPIDO:
-    pasos = 20
+    pasos = 5
 fig, eje = plt.subplots(figsize=(6, 4))
 for lam in (0.0, 0.01, 0.1):
     W, b = np.zeros((784, 10)), np.zeros(10)

@@ -1,0 +1,9 @@
+# expect-function: bias_and_gap
+# expect-hint: diagnosis_reversed
+import numpy as np
+
+
+def bias_and_gap(train_error, val_error, bayes_error):
+    avoidable_bias = np.subtract(train_error, bayes_error)
+    gap = np.subtract(val_error, train_error)
+    return avoidable_bias, gap, gap > avoidable_bias
