@@ -11,9 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_autograder_generate import STEM, write_solutions
+from test_autograder_generate import STEM
 
-from autograder import assignments, notebook, seeds
+from autograder import assignments, notebook, registry, seeds
+from autograder.sets import SETS
 
 SECRET = "secreto del profesor"
 TERM = "2026-1"
@@ -147,49 +148,63 @@ def _solved(released: dict, source_notebook: dict) -> dict:
     return solved
 
 
-def _hand_in(course: Path, student: str, content: dict) -> None:
-    folder = course / "submitted" / student / STEM
+def _hand_in(course: Path, student: str, content: dict, stem: str) -> None:
+    folder = course / "submitted" / student / stem
     folder.mkdir(parents=True)
-    (folder / f"{STEM}.ipynb").write_text(json.dumps(content), encoding="utf-8")
+    (folder / f"{stem}.ipynb").write_text(json.dumps(content), encoding="utf-8")
 
 
-def _grade_cell_outputs(course: Path, student: str) -> str:
-    autograded = json.loads((course / "autograded" / student / STEM / f"{STEM}.ipynb").read_text(encoding="utf-8"))
+def _grade_cell_outputs(course: Path, student: str, stem: str) -> str:
+    autograded = json.loads((course / "autograded" / student / stem / f"{stem}.ipynb").read_text(encoding="utf-8"))
     return json.dumps([cell["outputs"] for cell in autograded["cells"]
                        if cell["metadata"].get("nbgrader", {}).get("grade")], ensure_ascii=False)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+COURSE_SET = "004_4"           # a real exercise set, its notebook run in quick mode
+
+
 @pytest.mark.slow
 def test_nbgrader_course_grades_solved_and_untouched_submissions(tmp_path):
+    """The instructor's whole flow on a real exercise set: regenerate for the term, generate_assignment, submit,
+    autograde, generate_feedback, export."""
     course = tmp_path / "course"
-    assignments.generate(write_solutions(tmp_path / "solutions"), tmp_path / "exercises", course)
+    key, stem = COURSE_SET, SETS[COURSE_SET][0]
+    assignments.generate(ROOT / "solutions", tmp_path / "exercises", course, sets=[key], term=TERM)
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUTOGRADER_", "NBGRADER_"))}
-    env = {**environment, "AUTOGRADER_SECRET": SECRET, "AUTOGRADER_TERM": TERM,
+    env = {**environment, "AUTOGRADER_SECRET": SECRET, "AUTOGRADER_TERM": TERM, "MODO_RAPIDO": "1",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",   # nbgrader runs alembic
            "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter")}                                   # no personal config
 
-    _nbgrader(course, env, "generate_assignment", STEM)
-    released_text = (course / "release" / STEM / f"{STEM}.ipynb").read_text(encoding="utf-8")
+    _nbgrader(course, env, "generate_assignment", stem)
+    released_text = (course / "release" / stem / f"{stem}.ipynb").read_text(encoding="utf-8")
     assert "hidden=True" not in released_text and "BEGIN HIDDEN TESTS" not in released_text
-    assert "return x @ W + b" not in released_text
+    assert "### BEGIN SOLUTION" not in released_text
     released = json.loads(released_text)
-    source_notebook = json.loads((course / "source" / STEM / f"{STEM}.ipynb").read_text(encoding="utf-8"))
-    _hand_in(course, "ana", _solved(released, source_notebook))
-    _hand_in(course, "beto", released)
+    source_notebook = json.loads((course / "source" / stem / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    _hand_in(course, "ana", _solved(released, source_notebook), stem)
+    _hand_in(course, "beto", released, stem)
 
-    _nbgrader(course, env, "autograde", STEM)
-    _nbgrader(course, env, "generate_feedback", STEM)
+    _nbgrader(course, env, "autograde", stem)
+    _nbgrader(course, env, "generate_feedback", stem)
     _nbgrader(course, env, "export")
 
     with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
         grades = {row["student_id"]: row for row in csv.DictReader(handle)}
-    full = sum(assignments.function_points(name, "001") for name in ("dense_forward", "dense_backward"))
+    graded = _graded_names(source_notebook)
+    assert graded and set(graded) == {spec.name for spec in registry.graded_functions(key)}
+    full = sum(assignments.function_points(name, key) for name in graded)
     assert float(grades["ana"]["max_score"]) == full
     assert float(grades["ana"]["score"]) == full
     assert float(grades["beto"]["score"]) == 0.0
     for student in ("ana", "beto"):                  # graded with the hidden cases of this student and term
         cases_id = seeds.SeedContext(secret=SECRET, term=TERM, student=student).fingerprint()
-        assert cases_id in _grade_cell_outputs(course, student)
-        feedback = (course / "feedback" / student / STEM / f"{STEM}.html").read_text(encoding="utf-8")
+        assert cases_id in _grade_cell_outputs(course, student, stem)
+        feedback = (course / "feedback" / student / stem / f"{stem}.html").read_text(encoding="utf-8")
         assert "hidden=True" not in feedback and "BEGIN HIDDEN TESTS" not in feedback
         assert cases_id in feedback                  # the hidden cases' results stay in the feedback
+
+
+def _graded_names(notebook: dict) -> list:
+    return [cell["metadata"]["nbgrader"]["grade_id"][len("test_"):] for cell in notebook["cells"]
+            if cell["metadata"].get("nbgrader", {}).get("grade")]
