@@ -245,7 +245,8 @@ def local_receptive_field_conv(a, w, b):
 
     a: (H, W); w: (KH, KW); b: un número. Devuelve a1 de forma (H − KH + 1, W − KW + 1).
     """
-    # Pista: recorre las posiciones (j, k) de la salida; la ventana es a[j:j + KH, k:k + KW].
+    # Pista: recorre las posiciones (j, k) de la salida; la ventana es a[j:j + KH, k:k + KW]. Guarda
+    # b + Σ w · ventana en un array z: la última línea, return sigmoid(z), aplica la activación.
     raise NotImplementedError("Te toca: completa «local_receptive_field_conv» (borra esta línea).")
     return sigmoid(z)
 
@@ -324,8 +325,9 @@ def max_pooling_2x2(a):
 
     Las filas o columnas que no completan una ventana 2×2 (un lado impar) se descartan.
     """
-    # Pista: recorta a un número par de filas y columnas; un reshape a (H // 2, 2, W // 2, 2) pone cada bloque
-    # 2×2 en los ejes 1 y 3.
+    # Pista: la ventana (i, j) es a[2i:2i + 2, 2j:2j + 2], con i < H // 2 y j < W // 2. Dos bucles bastan; sin
+    # bucles, recorta a un número par de filas y columnas y busca un reshape que deje cada bloque 2×2 en sus
+    # propios dos ejes.
     raise NotImplementedError("Te toca: completa «max_pooling_2x2» (borra esta línea).")
     return pooled
 
