@@ -325,10 +325,10 @@ fig.suptitle("Preactivaciones de una red ReLU de 20 capas con cada inicializaci�
 plt.show()
 
 # %% [markdown]
-# Con He el desvío se mantiene de la primera a la última capa. LeCun y Glorot (aquí iguales salvo en la primera
-# capa, porque $d^{[l-1]} = d^{[l]}$) dan $dv/2 = 1/2$: el segundo momento se reduce a la mitad en cada capa. La
-# normal truncada con $\sigma = 0.05$, la escala fija que usa el motor por defecto, no mira el ancho de la capa:
-# aquí $128 \cdot 0.88^2 \cdot 0.05^2 / 2 \approx 0.12$, y la señal se apaga enseguida.
+# Con He el desvío se mantiene del mismo orden de la primera a la última capa. LeCun y Glorot (aquí iguales salvo
+# en la primera capa, porque $d^{[l-1]} = d^{[l]}$) dan $dv/2 = 1/2$: el segundo momento se reduce a la mitad en
+# cada capa. La normal truncada con $\sigma = 0.05$, la escala fija que usa el motor por defecto, no mira el
+# ancho de la capa: aquí $128 \cdot 0.88^2 \cdot 0.05^2 / 2 \approx 0.12$, y la señal se apaga enseguida.
 #
 # ### El gradiente y el entrenamiento
 #
