@@ -132,7 +132,7 @@ for eje, (ancho, historia) in zip(ejes, curvas.items()):
     eje.fill_between(epocas_vistas, ERROR_BAYES, error_train, color="C0", alpha=0.15, label="sesgo evitable")
     eje.fill_between(epocas_vistas, error_train, error_val, color="C1", alpha=0.15, label="brecha")
     diagnostico = "atacar el sesgo" if domina_sesgo[-1] else "atacar la varianza"
-    eje.set(title=f"ancho {ancho}: sesgo {sesgo[-1]:.3f}, brecha {brecha[-1]:.3f} → {diagnostico}",
+    eje.set(title=f"ancho {ancho}: {diagnostico}\nsesgo evitable {sesgo[-1]:.3f}, brecha {brecha[-1]:.3f}",
             xlabel="época", ylabel="error")
     eje.grid(True, alpha=0.3)
 ejes[0].legend(fontsize=8)
@@ -160,7 +160,7 @@ plt.show()
 # y a la brecha de la red ancha.
 
 # %%
-lambdas = (0.0, 0.003, 0.01, 0.03, 0.1)
+lambdas = (0.0, 0.01, 0.03, 0.1, 0.3)
 sesgos, brechas = [], []
 for lam in lambdas:
     historia = entrenar(red_densa(256), epocas, l2=lam)
@@ -423,9 +423,12 @@ print(f"∂J/∂x̂[2, 5]: tuyo {dx_hat[2, 5]:.8f}, diferencias finitas {numeric
 # Ahora la opción 3 con `engine.Autoencoder`: codificador `Dense(32, relu)`, decodificador `Dense(784, sigmoid)`
 # y clasificador `Dense(10, softmax)` sobre el código, con los dígitos aplanados. Con $\beta = 1$ sólo cuenta
 # el clasificador (el decodificador no aprende nada); con $\beta < 1$ el código también tiene que servir para
-# reconstruir. El motor entrena sobre el mismo $J$ que tu `combined_cost`: como
-# $\log \operatorname{softmax}(\log \mathbf{p}) = \log \mathbf{p}$, el logaritmo de las probabilidades del
-# clasificador sirve de logits.
+# reconstruir. Como $J_{\text{ae}}$ promedia sobre los 784 píxeles, es mucho más chico que $J_{\text{clas}}$:
+# para que pese hace falta un $\beta$ pequeño.
+#
+# El motor entrena sobre el mismo $J$ que tu `combined_cost`. Para comprobarlo alcanza con las probabilidades
+# del clasificador: como $\log \operatorname{softmax}(\log \mathbf{p}) = \log \mathbf{p}$, el logaritmo de las
+# probabilidades sirve de logits.
 
 # %%
 def autoencoder_clasificador(beta):
@@ -438,20 +441,23 @@ def autoencoder_clasificador(beta):
 
 x_train_plano = x_train.reshape(len(x_train), -1)
 x_val_plano = x_val.reshape(len(x_val), -1)
-betas = (1.0, 0.5, 0.1)
+betas = (1.0, 0.1, 0.01)
 autoencoders, historias_ae = {}, {}
 for beta in betas:
     autoencoders[beta] = autoencoder_clasificador(beta)
     historias_ae[beta] = autoencoders[beta].fit(x_train_plano, y_train, "cross_entropy", engine.Adam(1e-3),
                                                 epochs=2 * epocas, batch_size=32, seed=SEMILLA, verbose=False,
                                                 validation_data=(x_val_plano, y_val))
+    error_reconstruccion = np.mean((autoencoders[beta].reconstruct(x_val_plano) - x_val_plano) ** 2)
+    print(f"β = {beta}: exactitud de validación {historias_ae[beta]['val_accuracy'][-1]:.3f}, "
+          f"error de reconstrucción {error_reconstruccion:.4f}")
 
-probabilidades = autoencoders[0.5].predict(x_val_plano[:64]).astype(np.float64)
-reconstrucciones = autoencoders[0.5].reconstruct(x_val_plano[:64]).astype(np.float64)
+probabilidades = autoencoders[0.1].predict(x_val_plano[:64]).astype(np.float64)
+reconstrucciones = autoencoders[0.1].reconstruct(x_val_plano[:64]).astype(np.float64)
 tuyo = combined_cost(np.log(probabilidades), y_val[:64], x_val_plano[:64].astype(np.float64), reconstrucciones,
-                     0.5)[0]
-print(f"J con β = 0.5 en 64 dígitos de validación: tu combined_cost {tuyo:.5f}, "
-      f"el motor {autoencoders[0.5].evaluate(x_val_plano[:64], y_val[:64], 'cross_entropy')[0]:.5f}")
+                     0.1)[0]
+print(f"J con β = 0.1 en 64 dígitos de validación: tu combined_cost {tuyo:.5f}, "
+      f"el motor {autoencoders[0.1].evaluate(x_val_plano[:64], y_val[:64], 'cross_entropy')[0]:.5f}")
 
 # %%
 fig = plt.figure(figsize=(11, 4.5))
@@ -464,16 +470,20 @@ for i, (beta, historia) in enumerate(historias_ae.items()):
 curvas_ae.set(xlabel="época", ylabel="exactitud", title="Clasificador sobre el código")
 curvas_ae.grid(True, alpha=0.3)
 curvas_ae.legend(fontsize=8)
-for k in range(4):
-    for fila, (titulo, imagenes) in enumerate((("x", x_val_plano), ("x̂ (β = 0.5)", reconstrucciones))):
-        eje = fig.add_subplot(2, 8, 8 * fila + 5 + k)
+filas = [("x", x_val_plano)] + [(f"$\\hat{{x}}$, β = {beta}", autoencoders[beta].reconstruct(x_val_plano[:4]))
+                              for beta in betas]
+for fila, (titulo, imagenes) in enumerate(filas):
+    for k in range(4):
+        eje = fig.add_subplot(len(filas), 8, 8 * fila + 5 + k)
         eje.imshow(imagenes[k].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-        eje.set_title(titulo, fontsize=8)
+        eje.set_title(titulo, fontsize=7)
         eje.axis("off")
 plt.show()
 
 # %% [markdown]
-# Con $\beta < 1$ el término de reconstrucción le pide al código que conserve la información de la imagen, no
-# sólo la que separa las clases de los 300 ejemplos de entrenamiento: actúa como un regularizador. Con $\beta$
-# muy chico la red se dedica casi sólo a reconstruir y el clasificador aprende más despacio: $\beta$ es, como
-# $\lambda$, un hiperparámetro que se ajusta con el conjunto de validación.
+# $\beta$ reparte el trabajo del código. Con $\beta = 1$ el decodificador no aprende: el código sólo guarda lo
+# que separa las clases. Al bajar $\beta$ el código tiene que conservar la imagen entera y las reconstrucciones
+# mejoran; el término de reconstrucción le pone un límite a cuánto puede el codificador acomodarse a los 300
+# ejemplos etiquetados, que es lo que hace un regularizador. No es gratis: con $\beta$ demasiado chico la red se
+# dedica casi sólo a reconstruir y la exactitud baja. En este problema ninguna opción supera con claridad a
+# $\beta = 1$; $\beta$ es, como $\lambda$, un hiperparámetro que se elige mirando el conjunto de validación.
