@@ -1,8 +1,10 @@
 """Reading a submission: a ``.py`` exercise file or a notebook, reduced to its definitions.
 
-The grader runs only what defines the functions: imports, ``def`` and
-``class`` statements, and assignments of constants (values computed without
-calling anything but numpy or math). Experiments, training loops, plots and
+The grader runs only what defines the functions: imports (but not of
+plotting libraries: graded functions compute, they never draw, and importing
+matplotlib would slow every grading process down), ``def`` and ``class``
+statements, and assignments of constants (values computed without calling
+anything but numpy or math). Experiments, training loops, plots and
 visible checks in the student's file do not run while grading. Removed
 statements are blanked, not deleted, so that line numbers in tracebacks are
 the student's own; for a notebook, each line is traced back to its cell.
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _CHEAP_MODULES = {"numpy", "math"}
+_PLOTTING_MODULES = {"matplotlib", "pylab", "seaborn"}     # graded functions compute, they never draw
 
 
 @dataclass
@@ -129,8 +132,16 @@ def _reads_only(value: ast.AST, bound: set) -> bool:
                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
 
 
+def _imports_plotting(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Import):
+        return all(a.name.split(".")[0] in _PLOTTING_MODULES for a in node.names)
+    return isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _PLOTTING_MODULES
+
+
 def _keeps(node: ast.stmt, aliases: dict, bound: set) -> bool:
-    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return not _imports_plotting(node)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return True
     if isinstance(node, (ast.Assign, ast.AnnAssign)):
         return node.value is not None and _is_cheap(node.value, aliases) and _reads_only(node.value, bound)

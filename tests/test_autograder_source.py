@@ -10,6 +10,7 @@ import pytest
 from autograder import compare, protocol, source
 
 STUDENT = '''import numpy as np
+import matplotlib.pyplot as plt
 import engine.functional as F
 from scipy import signal
 from engine.functional import conv2d_forward as reference
@@ -44,7 +45,7 @@ def test_definitions_only_keeps_definitions_and_line_numbers():
     lines = kept.split("\n")
     assert len(lines) == len(STUDENT.split("\n"))
     assert "SCALE = np.sqrt(2.0)" in lines and "@decorated" in lines
-    assert all(stripped not in kept for stripped in ("load_everything", "train()", "print(", "for epoch"))
+    assert all(stripped not in kept for stripped in ("load_everything", "train()", "print(", "for epoch", "matplotlib"))
     assert lines[STUDENT.split("\n").index("def honest(x):")] == "def honest(x):"
 
 
