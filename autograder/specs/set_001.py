@@ -1,10 +1,14 @@
 """Lecture 001, Ciclo de trabajo: a dense layer forward and backward (y = x W + b) and the two losses
-whose average over the data is the empirical risk L(m, D) = (1/N) Σ L(m(x), y).
+whose average over the data is the empirical risk L(m, D) = (1/N) Σ L(m(x), y); one epoch of minibatch
+SGD on a linear model (the learning algorithm: model space, loss, optimiser); and the log-uniform draw of a
+random search over hyper-parameters (the tuning step of the workflow).
 
 The cases are drawn so that every mistake named here shows: a square W (where dy W runs as well as
 dy Wᵀ), batches of more than one sample (where a mean differs from a sum), logits near 1000 (where a
 softmax without the row maximum subtracted overflows) and logits a thousand apart (where the
-logarithm of a softmax that underflowed to 0 is −inf).
+logarithm of a softmax that underflowed to 0 is −inf). An epoch's cases have a number of samples that the
+batch size does not divide (where dropping or mis-averaging the last, smaller batch shows) and a permutation
+that is not the identity (where not shuffling shows).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 import engine.functional as F
 
 from ..registry import Case, GradedFunction, GradientCheck, register
-from .common import NotThisCase, hint, mistakes, normal, note
+from .common import NotThisCase, hint, hyperparameter, mistakes, normal, note
 
 # -- dense layer --------------------------------------------------------------------------------
 
@@ -288,4 +292,172 @@ register(GradedFunction(
          lambda z, y: (None, _softmax_over_batch(z, y)[1])),
     ),
     forbidden=("scipy.special",),
+))
+
+
+# -- one epoch of minibatch SGD on a linear model with the MSE -------------------------------------------
+
+
+def _batches(n, batch_size, permutation):
+    return [permutation[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+def _epoch(W, b, x, y, lr, batches, scale=None):
+    """SGD over ``batches`` (index arrays) with the engine's pieces; ``scale(batch)`` overrides the MSE's 1/M."""
+    W, b, losses = W.copy(), b.copy(), []
+    for batch in batches:
+        prediction = F.dense_forward(x[batch], W, b)
+        loss, grad = F.mse_loss(prediction, y[batch])
+        if scale is not None:
+            grad = 2.0 * (prediction - y[batch]) * scale(batch)
+        _, dW, db = F.dense_backward(grad, x[batch], W)
+        F.sgd_update(W, dW, lr)
+        F.sgd_update(b, db, lr)
+        losses.append(float(loss))
+    return W, b, np.array(losses)
+
+
+def _train_epoch_reference(W, b, x, y, lr, batch_size, permutation):
+    return _epoch(W, b, x, y, lr, _batches(len(x), batch_size, permutation))
+
+
+def _regression_problem(rng, n, d, k):
+    x = normal(rng, n, d)
+    y = x @ normal(rng, d, k) + normal(rng, k) + normal(rng, n, k, scale=0.3)
+    return x, y, normal(rng, d, k, scale=0.5), normal(rng, k, scale=0.5)
+
+
+def _shuffled(rng, n):
+    permutation = rng.permutation(n)
+    while n > 1 and np.array_equal(permutation, np.arange(n)):
+        permutation = rng.permutation(n)
+    return permutation.astype(np.int64)
+
+
+def _train_epoch_cases(rng):
+    d, k = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+    batch = int(rng.integers(3, 6))
+    n = batch * int(rng.integers(2, 5)) + int(rng.integers(1, batch))     # the last batch is smaller
+    m = int(rng.integers(5, 30))
+    cases = []
+    for kind, size, batch_size, outputs, text in [
+        ("typical", n, batch, k, note("el último lote es más chico", "the last batch is smaller")),
+        ("typical", n + 7, batch + 1, k, None),
+        ("edge", n, 1, k, note("lotes de un ejemplo: SGD puro", "batches of one sample: plain SGD")),
+        ("edge", n, n + 3, k, note("un solo lote con todos los datos: descenso por gradiente",
+                                   "a single batch holding every sample: gradient descent")),
+        ("edge", batch * 3, batch, 1, note("el lote divide a N, una sola salida",
+                                           "the batch size divides N, a single output")),
+        ("random", m, int(rng.integers(1, m + 1)), int(rng.integers(1, 4)), None),
+    ]:
+        x, y, W, b = _regression_problem(rng, size, d, outputs)
+        lr = hyperparameter(rng, 0.01, 0.05)
+        cases.append(Case(kind, (W, b, x, y, lr, batch_size, _shuffled(rng, size)), text))
+    return cases
+
+
+def _last_batch_dropped(W, b, x, y, lr, batch_size, permutation):
+    full = len(x) // batch_size
+    if full == 0:
+        raise NotThisCase("no full batch: nothing would be trained")
+    return _epoch(W, b, x, y, lr, _batches(len(x), batch_size, permutation)[:full])
+
+
+def _not_shuffled(W, b, x, y, lr, batch_size, permutation):
+    return _epoch(W, b, x, y, lr, _batches(len(x), batch_size, np.arange(len(x))))
+
+
+def _divided_by_batch_size(W, b, x, y, lr, batch_size, permutation):
+    return _epoch(W, b, x, y, lr, _batches(len(x), batch_size, permutation),
+                  scale=lambda batch: 1.0 / (batch_size * y.shape[1]))
+
+
+def _one_step(W, b, x, y, lr, batch_size, permutation):
+    return _epoch(W, b, x, y, lr, [permutation])
+
+
+register(GradedFunction(
+    name="train_epoch", exercise_set="001",
+    parameters=("W", "b", "x", "y", "lr", "batch_size", "permutation"), outputs=("W", "b", "losses"),
+    make_cases=_train_epoch_cases, reference=_train_epoch_reference,
+    summary={"es": "una época de SGD por minilotes sobre y = x W + b con el ECM: lotes consecutivos de la permutación, "
+                   "un paso W ← W − α ∂L/∂W por lote",
+             "en": "one epoch of minibatch SGD on y = x W + b with the MSE: consecutive batches of the permutation, "
+                   "one step W ← W − α ∂L/∂W per batch"},
+    detectors=mistakes(
+        _train_epoch_reference,
+        ("last_batch_dropped",
+         hint("Falta el último lote, el más chico: una época recorre todos los ejemplos, así que con N = 10 y "
+              "lotes de 4 hay tres lotes (4, 4 y 2). Recorre range(0, N, batch_size).",
+              "The last, smaller batch is missing: an epoch visits every sample, so with N = 10 and batches of 4 "
+              "there are three batches (4, 4 and 2). Loop over range(0, N, batch_size)."),
+         _last_batch_dropped),
+        ("not_shuffled",
+         hint("Los lotes salen de la permutación: el lote j son los ejemplos permutation[j·B:(j + 1)·B], no las "
+              "filas j·B … (j + 1)·B − 1 en su orden original.",
+              "The batches come from the permutation: batch j is the samples permutation[j·B:(j + 1)·B], not "
+              "rows j·B … (j + 1)·B − 1 in their original order."),
+         _not_shuffled),
+        ("last_batch_divided_by_batch_size",
+         hint("El promedio de cada lote es sobre los elementos que tiene: el último lote es más chico y su "
+              "gradiente se divide por su propio tamaño, no por batch_size.",
+              "Each batch's mean is over the elements it holds: the last batch is smaller and its gradient is "
+              "divided by its own size, not by batch_size."),
+         _divided_by_batch_size),
+        ("one_step_per_epoch",
+         hint("Hay un paso por lote, no uno por época: con lotes de B ejemplos, una época da ⌈N / B⌉ pasos.",
+              "There is one step per batch, not one per epoch: with batches of B samples an epoch takes "
+              "⌈N / B⌉ steps."),
+         _one_step),
+    ),
+))
+
+# -- random search: a log-uniform draw ----------------------------------------------------------------------
+
+
+def _log_uniform_reference(u, low, high):
+    return (np.exp(np.log(low) + u * (np.log(high) - np.log(low))),)
+
+
+def _log_uniform_cases(rng):
+    n = int(rng.integers(4, 12))
+    low = float(10.0 ** -rng.integers(3, 6))
+    return [
+        Case("typical", (rng.uniform(0, 1, n), low, 1.0), note("una tasa de aprendizaje", "a learning rate")),
+        Case("typical", (rng.uniform(0, 1, n), 8.0, 512.0), note("un ancho de capa", "a layer width")),
+        Case("edge", (np.array([0.0, 0.5, 1.0]), 1e-4, 1e-2),
+             note("u = 0, 1/2 y 1: los extremos y el punto medio geométrico",
+                  "u = 0, 1/2 and 1: the bounds and the geometric midpoint")),
+        Case("edge", (rng.uniform(0, 1, n), 0.3, 0.3), note("low = high", "low = high")),
+        Case("edge", (rng.uniform(0, 1, (3, n)), 1e-6, 10.0), note("u de dos ejes, siete décadas",
+                                                                    "a two-axis u, seven decades")),
+        Case("random", (rng.uniform(0, 1, int(rng.integers(1, 30))), float(rng.uniform(1e-4, 1e-2)),
+                        float(rng.uniform(0.1, 10.0)))),
+    ]
+
+
+register(GradedFunction(
+    name="log_uniform", exercise_set="001", parameters=("u", "low", "high"), outputs=("values",),
+    make_cases=_log_uniform_cases, reference=_log_uniform_reference,
+    summary={"es": "sorteo log-uniforme: low · (high / low)^u, uniforme en log entre low y high",
+             "en": "log-uniform draw: low · (high / low)^u, uniform in log between low and high"},
+    detectors=mistakes(
+        _log_uniform_reference,
+        ("uniform_not_log",
+         hint("Sorteaste uniforme entre low y high: casi todos los valores caen en la última década. Lo uniforme "
+              "es el logaritmo: log v = log low + u (log high − log low).",
+              "You drew uniformly between low and high: almost every value lands in the last decade. What is "
+              "uniform is the logarithm: log v = log low + u (log high − log low)."),
+         lambda u, low, high: (low + u * (high - low),)),
+        ("log_not_undone",
+         hint("Devolviste el logaritmo del valor: después de sortear log v, vuelve con la exponencial "
+              "(10 ** o np.exp, según la base que usaste).",
+              "You returned the value's logarithm: after drawing log v, come back with the exponential "
+              "(10 ** or np.exp, whichever base you used)."),
+         lambda u, low, high: (np.log(low) + u * (np.log(high) - np.log(low)),)),
+        ("bounds_swapped",
+         hint("Con u = 0 el valor es low y con u = 1 es high: v = low · (high / low)^u.",
+              "With u = 0 the value is low and with u = 1 it is high: v = low · (high / low)^u."),
+         lambda u, low, high: (high * (low / high) ** u,)),
+    ),
 ))

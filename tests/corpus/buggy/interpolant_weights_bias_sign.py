@@ -1,0 +1,12 @@
+# expect-function: interpolant_weights
+# expect-hint: bias_sign
+import numpy as np
+
+
+def interpolant_weights(knots, values):
+    slopes = np.diff(values) / np.diff(knots)
+    W1 = np.ones((1, len(slopes)))
+    b1 = knots[:-1].copy()
+    w2 = np.diff(slopes, prepend=0.0).reshape(-1, 1)
+    b2 = np.array([values[0]])
+    return W1, b1, w2, b2
