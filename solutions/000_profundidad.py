@@ -24,8 +24,8 @@
 # 3. **Los modelos profundos son más difíciles de optimizar**, y las **redes residuales** (He et al. 2016),
 #    $m(x) + x$, son una de las innovaciones que hacen posibles redes cada vez más profundas.
 #
-# Todas las funciones que escribes reciben arrays `float64` y devuelven arrays `float64`. La ReLU es
-# $\mathrm{ReLU}(z) = \max(z, 0)$, con $\mathrm{ReLU}'(0) = 0$.
+# Las funciones que escribes reciben arrays `float64` y devuelven arrays `float64` (salvo `count_pieces`, que
+# devuelve un entero). La ReLU es $\mathrm{ReLU}(z) = \max(z, 0)$, con $\mathrm{ReLU}'(0) = 0$.
 
 # %%
 import os
@@ -185,7 +185,8 @@ plt.show()
 # Un detalle que importa: los sesgos empiezan en 0, así que al principio **todos los quiebres están en $x = 0$**,
 # en el borde de los datos, y el entrenamiento tarda en repartirlos. Por eso la red recibe la entrada centrada,
 # $u = 2x - 1 \in [-1, 1]$: los quiebres arrancan en el medio de los datos. (Prueba a entrenar con $x$ sin centrar.)
-# Con $H$ neuronas la red tiene a lo sumo $H + 1$ tramos: con 1 o 3 no alcanza para un período del seno.
+# Con $H$ neuronas la red tiene a lo sumo $H + 1$ tramos: con una sola neurona, dos tramos no alcanzan para un
+# período del seno; con más neuronas hay más tramos y el ajuste mejora.
 
 # %%
 muestras = 32 if MODO_RAPIDO else 256
