@@ -1,4 +1,5 @@
-"""Lecture 004 §6, Redes recurrentes: one step of the simple RNN and of the LSTM, forward and backward.
+"""Lecture 004 §6, Redes recurrentes: one step of the simple RNN and of the LSTM, forward and backward;
+backpropagation through time over a sequence; the orthogonal initialisation.
 
 Row vectors, as the engine: h_t = tanh(x_t W_xh + h_{t−1} W_hh + b). The LSTM's
 gates are stacked in Keras' order [i, f, c̃, o] in kernel (D, 4H),
@@ -6,6 +7,11 @@ recurrent_kernel (H, 4H) and bias (4H,). The forward steps are also graded over
 a whole sequence: a stateful case feeds each step the next x_t and the
 reference's state, so a mistake that only shows once the state is non-zero
 (h_{t−1} ≠ 0, c_{t−1} ≠ 0) is caught at the step where it shows.
+
+Backpropagation through time is graded as engine.functional.rnn_backward: (dx, dW_xh, dW_hh, db, dh0)
+from dh (N, T, H), the states h and the initial state h0. The orthogonal initialisation is graded on a
+given Gaussian (M, K), M ≥ K: Q of its QR with column j times sign(R[j, j]), which is what
+engine.init.orthogonal does with the Gaussian it draws.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 import engine.functional as F
+import engine.init as engine_init
 
 from ..registry import Case, GradedFunction, GradientCheck, register
-from .common import hint, mistakes, normal, note
+from .common import NotThisCase, hint, mistakes, normal, note
 from .stateful import like, next_rng
 
 
@@ -133,6 +140,183 @@ register(GradedFunction(
     ),
     gradient_check=GradientCheck(forward="rnn_cell_forward", forward_args=_rnn_forward_args, upstream=0,
                                  inputs={0: 0, 1: 1, 2: 2, 3: 3, 4: 4}),
+))
+
+
+# -- backpropagation through time ---------------------------------------------------------------------
+def _bptt_case(rng, kind, n, steps, d, h, zero_h0=False, scale=1.0, last_only=False, text=None):
+    W_xh, W_hh, b = _rnn_weights(rng, d, h, scale=scale)
+    x = normal(rng, n, steps, d)
+    h0 = np.zeros((n, h)) if zero_h0 else normal(rng, n, h, scale=0.5)
+    states = F.rnn_forward(x, W_xh, W_hh, b, h0)
+    dh = normal(rng, n, steps, h)
+    if last_only:
+        dh[:, :-1] = 0.0
+    return Case(kind, (dh, x, states, W_xh, W_hh, h0), text)
+
+
+def _bptt_cases(rng):
+    n, d, h = int(rng.integers(2, 5)), int(rng.integers(1, 5)), int(rng.integers(2, 6))
+    steps = int(rng.integers(4, 8))
+    return [
+        _bptt_case(rng, "typical", n, steps, d, h, zero_h0=True,
+                   text=note("una secuencia desde h₀ = 0", "a sequence from h₀ = 0")),
+        _bptt_case(rng, "typical", n, steps, d, h),
+        _bptt_case(rng, "edge", n, 1, d, h, text=note("un solo paso: T = 1", "a single step: T = 1")),
+        _bptt_case(rng, "edge", n, steps, d, h, last_only=True,
+                   text=note("la pérdida sólo mira el último estado: dh = 0 salvo en t = T − 1",
+                             "the loss only sees the last state: dh = 0 except at t = T − 1")),
+        _bptt_case(rng, "edge", 1, steps, d, 1, text=note("un ejemplo y una unidad oculta",
+                                                           "one example and one hidden unit")),
+        _bptt_case(rng, "edge", n, steps, d, h, scale=20.0, text=note("pesos grandes: tanh saturada",
+                                                                       "large weights: a saturated tanh")),
+        _bptt_case(rng, "random", int(rng.integers(1, 5)), int(rng.integers(2, 9)), int(rng.integers(1, 5)),
+                   int(rng.integers(1, 6))),
+    ]
+
+
+def _bptt_reference(dh, x, h, W_xh, W_hh, h0):
+    return tuple(F.rnn_backward(dh, x, h, W_xh, W_hh, h0))
+
+
+def _bptt_with(carry=True, previous_state=lambda h, h0, t: h[:, t - 1] if t > 0 else h0):
+    """BPTT step by step with the engine's cell backward; ``carry=False`` drops the gradient flowing back from
+    step t + 1, and ``previous_state`` chooses the h_{t−1} each step's weight gradient uses."""
+    def wrong(dh, x, h, W_xh, W_hh, h0):
+        dx, dW_xh, dW_hh = np.zeros_like(x), np.zeros_like(W_xh), np.zeros_like(W_hh)
+        db, carried = np.zeros(W_hh.shape[0]), np.zeros_like(h0)
+        for t in reversed(range(x.shape[1])):
+            upstream = dh[:, t] + (carried if carry else 0.0)
+            dx[:, t], carried, dw_xh, dw_hh, db_t = F.rnn_cell_backward(
+                upstream, x[:, t], previous_state(h, h0, t), h[:, t], W_xh, W_hh)
+            dW_xh, dW_hh, db = dW_xh + dw_xh, dW_hh + dw_hh, db + db_t
+        return dx, dW_xh, dW_hh, db, carried
+    return wrong
+
+
+def _bptt_last_step_only(dh, x, h, W_xh, W_hh, h0):
+    last = np.zeros_like(dh)
+    last[:, -1] = dh[:, -1]
+    return _bptt_reference(last, x, h, W_xh, W_hh, h0)
+
+
+register(GradedFunction(
+    name="rnn_backward_through_time", exercise_set="004_6", parameters=("dh", "x", "h", "W_xh", "W_hh", "h0"),
+    outputs=("dx", "dW_xh", "dW_hh", "db", "dh0"),
+    make_cases=_bptt_cases, reference=_bptt_reference,
+    summary={"es": "backpropagation through time de la RNN: de t = T − 1 a 0, el paso recibe dh_t más el dh_prev del "
+                   "paso t + 1; los gradientes de los pesos se suman sobre t",
+             "en": "backpropagation through time of the RNN: from t = T − 1 down to 0, a step gets dh_t plus step "
+                   "t + 1's dh_prev; the weights' gradients are summed over t"},
+    detectors=mistakes(
+        _bptt_reference,
+        ("bptt_gradient_not_carried",
+         hint("El estado h_t también influye en la pérdida a través de los pasos siguientes: cada paso recibe "
+              "dh[:, t] más el dh_prev que devolvió el paso t + 1 (recorriendo el tiempo hacia atrás).",
+              "The state h_t also reaches the loss through the later steps: each step gets dh[:, t] plus the "
+              "dh_prev that step t + 1 returned (going backwards in time)."),
+         _bptt_with(carry=False)),
+        ("bptt_last_step_only",
+         hint("dh trae ∂L/∂h_t para todos los pasos (por ejemplo, una salida por paso): súmalo en cada paso, no "
+              "sólo en el último.",
+              "dh holds ∂L/∂h_t for every step (an output per step, say): add it at every step, not only the "
+              "last."),
+         _bptt_last_step_only),
+        ("bptt_h0_ignored",
+         hint("En el primer paso el estado anterior es h0 (el que recibes), no ceros: dW_hh suma h0ᵀ δ_0.",
+              "At the first step the previous state is h0 (the one you are given), not zeros: dW_hh adds "
+              "h0ᵀ δ_0."),
+         _bptt_with(previous_state=lambda h, h0, t: h[:, t - 1] if t > 0 else np.zeros_like(h0))),
+        ("bptt_state_off_by_one",
+         hint("h[:, t] es el estado después de leer x_t: el h_prev del paso t es h[:, t − 1] (y h0 en t = 0), "
+              "no h[:, t].",
+              "h[:, t] is the state after reading x_t: step t's h_prev is h[:, t − 1] (and h0 at t = 0), "
+              "not h[:, t]."),
+         _bptt_with(previous_state=lambda h, h0, t: h[:, t])),
+    ),
+))
+
+
+# -- orthogonal initialisation ---------------------------------------------------------------------------
+class _GivenGaussian(np.random.Generator):
+    """A generator whose normal() returns one given matrix: engine.init.orthogonal then uses that Gaussian."""
+
+    def __init__(self, gaussian):
+        super().__init__(np.random.PCG64(0))
+        self.gaussian = gaussian
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        if tuple(size) != self.gaussian.shape:
+            raise ValueError(f"orthogonal drew a {tuple(size)} Gaussian, the case holds {self.gaussian.shape}")
+        return self.gaussian.copy()
+
+
+def _orthogonal_reference(gaussian):
+    return (engine_init.orthogonal(gaussian.shape, rng=_GivenGaussian(gaussian), dtype=np.float64),)
+
+
+def _orthogonal_cases(rng):
+    side = int(rng.integers(3, 9))
+    rows = int(rng.integers(4, 9))
+    columns = int(rng.integers(2, rows))
+    return [
+        Case("typical", (normal(rng, side, side),),
+             note(f"una matriz recurrente W_hh de {side}×{side}", f"a {side}×{side} recurrent matrix W_hh")),
+        Case("typical", (normal(rng, 16, 16),)),
+        Case("edge", (normal(rng, 1, 1),), note("una matriz 1×1: Q = signo de la gaussiana",
+                                                 "a 1×1 matrix: Q = the Gaussian's sign")),
+        Case("edge", (normal(rng, rows, columns),),
+             note(f"una matriz alta {rows}×{columns}: columnas ortonormales",
+                  f"a tall {rows}×{columns} matrix: orthonormal columns")),
+        Case("edge", (normal(rng, rows, 1),), note("una sola columna: Q = g / ‖g‖", "a single column: Q = g / ‖g‖")),
+        Case("edge", (normal(rng, side, side, scale=1e3),),
+             note("gaussiana de escala 1000: Q no depende de la escala", "a Gaussian of scale 1000: Q does not "
+                                                                          "depend on the scale")),
+        Case("random", (normal(rng, *sorted((int(rng.integers(1, 10)), int(rng.integers(1, 10))), reverse=True)),)),
+    ]
+
+
+def _qr_without_signs(gaussian):
+    return (np.linalg.qr(gaussian)[0],)
+
+
+def _signs_on_rows(gaussian):
+    if gaussian.shape[0] != gaussian.shape[1]:
+        raise NotThisCase("the rows' signs only broadcast on a square matrix")
+    q, r = np.linalg.qr(gaussian)
+    return (np.sign(np.diag(r))[:, None] * q,)
+
+
+register(GradedFunction(
+    name="orthogonal", exercise_set="004_6", parameters=("gaussian",), outputs=("Q",),
+    make_cases=_orthogonal_cases, reference=_orthogonal_reference, atol=1e-8,
+    summary={"es": "inicialización ortogonal: Q de la descomposición QR de la gaussiana, con la columna j "
+                   "multiplicada por el signo de R[j, j]",
+             "en": "orthogonal initialisation: Q of the Gaussian's QR decomposition, column j multiplied by the "
+                   "sign of R[j, j]"},
+    detectors=mistakes(
+        _orthogonal_reference,
+        ("orthogonal_signs_not_fixed",
+         hint("La QR no es única: cambiar el signo de una columna de Q y de la fila de R correspondiente da otra. "
+              "Fija los signos multiplicando la columna j de Q por el signo de R[j, j] (así Q queda distribuida "
+              "uniformemente entre las matrices ortogonales).",
+              "QR is not unique: flipping a column of Q and the matching row of R gives another one. Fix the "
+              "signs by multiplying column j of Q by the sign of R[j, j] (then Q is uniformly distributed over "
+              "the orthogonal matrices)."),
+         _qr_without_signs),
+        ("orthogonal_signs_on_rows",
+         hint("El signo de R[j, j] multiplica la columna j de Q (Q · diag(signos), o q * signos con numpy), no la "
+              "fila j (diag(signos) · Q).",
+              "The sign of R[j, j] multiplies column j of Q (Q · diag(signs), or q * signs in numpy), not row j "
+              "(diag(signs) · Q)."),
+         _signs_on_rows),
+        ("orthogonal_columns_normalised_only",
+         hint("Normalizar las columnas (‖columna‖ = 1) no las vuelve ortogonales entre sí: hace falta la "
+              "descomposición QR (o Gram–Schmidt), para que QᵀQ = I.",
+              "Normalising the columns (‖column‖ = 1) does not make them orthogonal to each other: you need the "
+              "QR decomposition (or Gram–Schmidt), so that QᵀQ = I."),
+         lambda gaussian: (gaussian / np.linalg.norm(gaussian, axis=0),)),
+    ),
 ))
 
 
