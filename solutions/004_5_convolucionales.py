@@ -615,8 +615,8 @@ plots.plot_learning_curves(historia)
 
 # %% [markdown]
 # Los 6 filtros de $3 \times 3$ de la primera capa, y lo que cada capa hace con un dígito de prueba (sus mapas de
-# características): la primera convolución resalta bordes y trazos en distintas direcciones, el pooling reduce la
-# resolución a la mitad.
+# características): cada filtro de la primera convolución responde a los trazos a su manera (unos marcan más un
+# borde, otros el trazo entero), y cada pooling reduce la resolución a la mitad.
 
 # %%
 plots.plot_filters(lenet)
