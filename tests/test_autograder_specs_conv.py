@@ -41,7 +41,7 @@ def test_every_case_has_plain_arguments_and_a_float64_reference(spec):
     for number, case in enumerate(cases, start=1):
         for name, value in zip(spec.parameters, case.args):
             if isinstance(value, np.ndarray):
-                wanted = np.int64 if name == "labels" else np.float64
+                wanted = np.int64 if name in ("labels", "permutation") else np.float64   # indices are integers
                 assert value.dtype == wanted, (spec.name, number, name, value.dtype)
             else:
                 assert plain(value), (spec.name, number, name, value)
