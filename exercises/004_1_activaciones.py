@@ -34,6 +34,7 @@
 #    las redes sobreparametrizadas.
 
 # %%
+# %matplotlib inline
 import os
 
 import matplotlib.pyplot as plt
