@@ -59,7 +59,7 @@ def test_references_answer_every_step_as_the_solution_does(spec):
     for case in spec.cases(fresh_rng()):
         for args, expected in steps_of(spec, case):
             assert len(expected) == len(spec.outputs)
-            assert all(isinstance(e, (np.ndarray, np.floating, float)) for e in expected)   # arrays or a scalar loss
+            assert all(isinstance(e, (np.ndarray, np.number, float, int)) for e in expected)   # arrays or numbers
             got = solution(*args)
             got = got if isinstance(got, tuple) else (got,)
             assert matches(expected, got, spec.rtol, spec.atol), (spec.name, case.kind, case.note)
