@@ -639,10 +639,11 @@ register(GradedFunction(
 
 
 def _piecewise_options(rng):
-    """(boundaries, values): two or three increasing epochs, the first one 2 (so that a case falls on it: the
-    first update of epoch 2), and decreasing rates."""
+    """(boundaries, values): two or three increasing epochs, the first one 1, and decreasing rates. Every case set
+    has epochs 1 and 2 (t = 0 and tB = n_tr): epoch 1 falls on a boundary (≤ against <), and epoch 2 is the first
+    past it (an epoch counted from 0 reads the rate of epoch 1)."""
     count = int(rng.integers(2, 4))
-    boundaries = tuple(int(b) for b in np.cumsum([2, *rng.integers(1, 4, count - 1)]))
+    boundaries = tuple(int(b) for b in np.cumsum([1, *rng.integers(1, 4, count - 1)]))
     values = tuple(float(v) for v in np.round(_alpha0(rng) * np.cumprod([1.0, *rng.uniform(0.2, 0.6, count)]), 6))
     return boundaries, values
 
