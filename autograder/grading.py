@@ -87,9 +87,14 @@ def _run_step(sandbox: Sandbox, spec: GradedFunction, args: tuple, result: dict)
     return False, reply.outputs, expected
 
 
+def _case_entry(spec: GradedFunction, number: int, case) -> dict:
+    """A case's report before it is judged: what it is, and no points yet."""
+    return {"number": number, "kind": case.kind, "note": case.note, "steps": case.steps,
+            "description": describe_args(spec, case.args), "max_points": case.points, "points": 0.0}
+
+
 def grade_case(sandbox: Sandbox, spec: GradedFunction, number: int, case) -> tuple[dict, tuple | None]:
-    result = {"number": number, "kind": case.kind, "note": case.note, "steps": case.steps,
-              "description": describe_args(spec, case.args), "max_points": case.points, "points": 0.0}
+    result = _case_entry(spec, number, case)
     args = case.args
     outputs = None
     for step in range(1, case.steps + 1):
@@ -138,9 +143,8 @@ def _consistency(sandbox: Sandbox, spec: GradedFunction, case, outputs: tuple, r
 
 
 def _skipped_cases(spec: GradedFunction, cases, status: str, error: dict | None = None) -> list:
-    return [{"number": i, "kind": c.kind, "note": c.note, "steps": c.steps,
-             "description": describe_args(spec, c.args), "max_points": c.points, "points": 0.0,
-             "passed": False, "status": status, "error": error} for i, c in enumerate(cases, start=1)]
+    return [{**_case_entry(spec, i, c), "passed": False, "status": status, "error": error}
+            for i, c in enumerate(cases, start=1)]
 
 
 def grade_function(sandbox: Sandbox | None, submission: source.Submission, spec: GradedFunction,

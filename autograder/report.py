@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .messages import pick, say
+from .messages import TEXT, pick, say
 
 
 def _where(frame: dict, lang: str) -> str:
@@ -49,7 +49,6 @@ def _status_line(case: dict, lang: str) -> str:
             return say("status.crashed.disk", lang, bytes=exit_info.get("bytes"), entries=exit_info.get("entries"))
         if exit_info.get("kind") == "signal":
             key = f"status.crashed.{exit_info['signal']}"
-            from .messages import TEXT
             return say(key, lang) if key in TEXT else say("status.crashed.signal", lang, signal=exit_info["signal"])
         return say("status.crashed.pipe", lang)
     if status == "protocol":
