@@ -9,9 +9,11 @@ allocate results on the same device. Every backend exposes the same function
 names with the same arguments, so the functional layer never branches on the
 device, and arrays produced by one layer feed the next one without a copy.
 
-Today there is one backend, ``cpu`` (Numba ``@njit(parallel=True)``). The GPU
-backend (``numba.cuda`` kernels over device arrays) registers itself under
-``"cuda"``; arrays exposing ``__cuda_array_interface__`` are routed to it.
+Two backends: ``cpu`` (Numba ``@njit(parallel=True)``) and ``cuda``
+(``numba.cuda`` kernels over device arrays, on NVIDIA GPUs). Arrays exposing
+``__cuda_array_interface__`` are routed to ``cuda``. Asking for ``cuda`` where
+it cannot run raises ``CudaUnavailableError`` saying what is missing (numba-cuda,
+the driver or a GPU).
 """
 
 from __future__ import annotations
@@ -31,12 +33,28 @@ def get_backend(name: str) -> ModuleType:
     """Return the backend called ``name`` (``"cpu"`` or ``"cuda"``)."""
     if name not in _REGISTRY:
         raise ValueError(f"backend must be one of {sorted(_REGISTRY)}, got {name!r}")
-    try:
-        return importlib.import_module(_REGISTRY[name])
-    except ModuleNotFoundError as error:
-        if error.name == _REGISTRY[name]:
-            raise NotImplementedError(f"the {name!r} backend is not available in this version") from None
-        raise
+    module = importlib.import_module(_REGISTRY[name])
+    if name == "cuda":
+        module.require_cuda()
+    return module
+
+
+def backend_name(array) -> str:
+    """"cuda" for a device array, "cpu" for anything else."""
+    return "cuda" if hasattr(array, "__cuda_array_interface__") else "cpu"
+
+
+def to_backend(array, name: str):
+    """``array`` on backend ``name``: a copy up or down when it lives elsewhere, itself otherwise."""
+    backend = get_backend(name)
+    if backend_name(array) == name:
+        return array
+    return backend.to_device(array) if name == "cuda" else array.copy_to_host()
+
+
+def to_host(array):
+    """A numpy array with ``array``'s values: a copy down from the GPU, or ``array`` itself."""
+    return array.copy_to_host() if hasattr(array, "copy_to_host") else array
 
 
 def backend_for(array) -> ModuleType:

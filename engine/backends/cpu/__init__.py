@@ -23,7 +23,7 @@ import importlib
 import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS that np.dot inside @njit calls)
 from threadpoolctl import threadpool_limits
 
-from .memory import empty, keep_freed_memory, zeros
+from .memory import assign, empty, keep_freed_memory, to_device, to_host, zeros
 
 FAMILIES = ("activations", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim",
             "pooling", "recurrent")
@@ -41,4 +41,4 @@ def __getattr__(name):
 threadpool_limits(limits=1, user_api="blas")
 keep_freed_memory()
 
-__all__ = [*FAMILIES, "empty", "zeros"]
+__all__ = [*FAMILIES, "assign", "empty", "to_device", "to_host", "zeros"]

@@ -39,3 +39,16 @@ def empty(shape, dtype) -> np.ndarray:
 
 def zeros(shape, dtype) -> np.ndarray:
     return np.zeros(shape, dtype=dtype)
+
+
+def assign(target, source) -> None:
+    """target[...] = source, ``source`` a numpy array or a GPU array (copied down)."""
+    target[...] = source.copy_to_host() if hasattr(source, "copy_to_host") else source
+
+
+def to_device(array):
+    """The CPU's "device" is the host: a GPU array comes down, a numpy array stays itself."""
+    return array.copy_to_host() if hasattr(array, "copy_to_host") else array
+
+
+to_host = to_device

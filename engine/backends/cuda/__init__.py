@@ -1,0 +1,43 @@
+"""The GPU backend: ``numba.cuda`` kernels over device arrays (NVIDIA GPUs, numba-cuda).
+
+The same families and function names as the CPU backend (``engine.backends.cpu``),
+called with the same arguments, so that the functional layer runs unchanged on
+either. Arguments a CPU kernel needs for its threads' work buffers (``blocks``,
+im2col workspaces, per-thread partial sums) are accepted and ignored here: a GPU
+kernel plans its own threads.
+
+How a kernel maps its threads is said in a comment above each one. Most launch
+one thread per output element on a 1-D grid (``launch.elementwise``); reductions
+give each output a block of threads that sum in shared memory; the matrix product
+(``matmul``) gives each 16×16 tile of the output a block that walks the inner
+dimension tile by tile through shared memory.
+
+``engine.backends.get_backend("cuda")`` calls ``require_cuda()``, which checks, in
+this order, that numba-cuda is installed, that an NVIDIA driver is present and
+that it sees a GPU, and raises ``CudaUnavailableError`` saying which is missing.
+(The kernel modules themselves import without a GPU, so that their PTX can be
+compiled anywhere.) With ``NUMBA_ENABLE_CUDASIM=1``
+(set before anything imports numba.cuda) the kernels run in Numba's simulator
+on the CPU: slow, but exact, which is how the tests check them without a GPU.
+"""
+
+import importlib
+
+from .device import CudaUnavailableError, require_cuda, require_numba_cuda
+
+require_numba_cuda()  # numba.cuda below must be numba-cuda's, not Numba's deprecated copy
+
+from .memory import assign, empty, to_device, to_host, zeros  # noqa: E402
+
+FAMILIES = ("activations", "arrays", "batchnorm", "conv", "dense", "dropout", "losses", "optim", "pooling",
+            "recurrent")
+
+
+def __getattr__(name):
+    """Import a family's module on first use (PEP 562), as the CPU backend does."""
+    if name in FAMILIES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [*FAMILIES, "CudaUnavailableError", "assign", "require_cuda", "empty", "to_device", "to_host", "zeros"]
