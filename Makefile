@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m engine.demo --output demo-output
 
+# The GPU kernels' tests run in a pytest process of their own, in Numba's CUDA simulator
+# (it must be switched on before numba.cuda is imported); on a GPU run them without the variable.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	NUMBA_ENABLE_CUDASIM=1 $(BIN)/python -m pytest tests/cuda
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

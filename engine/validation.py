@@ -16,9 +16,21 @@ import numpy as np
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+def is_device_array(value) -> bool:
+    """Whether ``value`` is a GPU array of the CUDA backend (numba's device arrays)."""
+    return hasattr(value, "__cuda_array_interface__") and hasattr(value, "copy_to_host")
+
+
+def is_array(value) -> bool:
+    """A numpy array or a GPU device array: what the engine's functions take."""
+    return isinstance(value, np.ndarray) or is_device_array(value)
+
+
 def describe(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if is_device_array(value):
+        return f"a GPU array of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r}"
 
 
@@ -30,7 +42,7 @@ def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> 
     object arrays are refused rather than silently converted: a student who
     passes ``np.arange(6)`` should hear about it.
     """
-    if not isinstance(value, np.ndarray):
+    if not is_array(value):
         raise TypeError(f"{name} must be a numpy array of float32 or float64, got {describe(value)}")
     if value.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must have dtype float32 or float64, got dtype {value.dtype}")
@@ -41,6 +53,10 @@ def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> 
             raise ValueError(
                 f"{name} must have {wanted} dimensions, got {value.ndim} (shape {value.shape})"
             )
+    if is_device_array(value):
+        if not value.is_c_contiguous():
+            raise ValueError(f"{name} must be a C-contiguous GPU array (not a strided view), got shape {value.shape}")
+        return value
     # np.ascontiguousarray would turn a 0-d array into shape (1,); copy only when needed.
     return value if value.flags.c_contiguous else value.copy(order="C")
 
