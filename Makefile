@@ -28,9 +28,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/grading.py --json bench-output/grading.json
 
-# PyTorch (CPU build) as a test oracle and benchmark peer; tests skip cleanly without it.
+# PyTorch (CPU build) as a test oracle and benchmark peer, and NVIDIA's NVVM and NVRTC
+# libraries, with which the GPU kernels are compiled for a real GPU without one; the tests
+# that need them skip cleanly without them.
 oracle: $(STAMP)
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet torch==2.13.0 'nvidia-nvvm==13.*' 'nvidia-cuda-nvrtc==13.*'
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine autograder tests benchmarks

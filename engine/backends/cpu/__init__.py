@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from .memory import assign, empty, keep_freed_memory, to_device, to_host, zeros
 
-FAMILIES = ("activations", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim",
+FAMILIES = ("activations", "arrays", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim",
             "pooling", "recurrent")
 
 
