@@ -29,7 +29,8 @@ def _nvvm_installed() -> bool:
 def test_no_kernel_receives_a_host_array(cuda):
     if not LAUNCHES:
         pytest.skip("no kernel was launched in this run")
-    assert not HOST_ARRAYS_LAUNCHED, f"kernels launched with numpy arrays (hidden copies): {sorted(HOST_ARRAYS_LAUNCHED)}"
+    hidden_copies = sorted(HOST_ARRAYS_LAUNCHED)
+    assert not hidden_copies, f"kernels launched with numpy arrays (a copy each way at every launch): {hidden_copies}"
 
 
 def test_every_launched_kernel_compiles_for_the_gpu(cuda, tmp_path):

@@ -25,8 +25,8 @@ from threadpoolctl import threadpool_limits
 
 from .memory import assign, empty, keep_freed_memory, to_device, to_host, zeros
 
-FAMILIES = ("activations", "arrays", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses", "optim",
-            "pooling", "recurrent")
+FAMILIES = ("activations", "arrays", "augment", "batchnorm", "conv", "conv_block", "dense", "dropout", "losses",
+            "optim", "pooling", "recurrent")
 
 
 def __getattr__(name):
