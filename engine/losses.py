@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import functional as F
+from . import validation as check
+from .backends import backend_for, get_backend
 from .functional.losses import check_labels
 
 
@@ -36,7 +38,7 @@ def _per_step(function, scores, labels):
     """Apply a loss over (N, K) scores to per-step scores (N, T, K) with labels (N, T) or
     (N, T, K): every step is a sample, the mean runs over all N·T of them (Keras' per-step
     classification, e.g. lecture 004 §6's ECG beats); the gradient comes back as (N, T, K)."""
-    if not isinstance(scores, np.ndarray) or scores.ndim != 3:
+    if not check.is_array(scores) or scores.ndim != 3:
         return function(scores, labels)
     n, steps, classes = scores.shape
     if not isinstance(labels, np.ndarray) or labels.shape[:2] != (n, steps) or labels.ndim not in (2, 3):
@@ -62,6 +64,11 @@ class CrossEntropy(Loss):
 
     @staticmethod
     def _batch(probabilities, labels):
+        """From probabilities: a rare path (a model ending in a softmax computes the loss from the
+        logits instead), written with numpy; GPU probabilities come down and the gradient goes back up."""
+        if check.is_device_array(probabilities):
+            value, grad = CrossEntropy._batch(probabilities.copy_to_host(), labels)
+            return value, get_backend("cuda").to_device(grad)
         probabilities = np.asarray(probabilities)
         labels = check_labels(labels, probabilities.shape[0], probabilities.shape[1])
         classes = probabilities.shape[1]
@@ -111,9 +118,11 @@ def accuracy(output, target, loss: Loss) -> float | None:
     """Fraction of correct predictions for classification losses, None otherwise."""
     if not loss.classification:
         return None
+    counters = backend_for(output).losses  # on the GPU the outputs stay there: only the count comes down
     if isinstance(loss, BinaryCrossEntropy):
         threshold = 0.0 if loss.from_logits else 0.5
-        return float(np.mean((output > threshold) == (target > 0.5)))
-    predicted = np.argmax(output, axis=-1)
-    truth = np.argmax(target, axis=-1) if target.ndim == output.ndim else target  # one-hot or integer labels
-    return float(np.mean(predicted == truth))
+        return counters.correct_binary(output.reshape(-1), target.reshape(-1), threshold) / output.size
+    rows = output.reshape(-1, output.shape[-1])
+    if target.ndim == output.ndim:  # one-hot
+        return counters.correct_one_hot(rows, target.reshape(rows.shape)) / rows.shape[0]
+    return counters.correct_labels(rows, target.reshape(-1)) / rows.shape[0]

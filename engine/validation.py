@@ -61,6 +61,13 @@ def float_array(name: str, value, ndim: int | tuple[int, ...] | None = None) -> 
     return value if value.flags.c_contiguous else value.copy(order="C")
 
 
+def in_place_target(array) -> bool:
+    """Whether ``array`` can be updated in place by a kernel: C-contiguous, and writeable if on the host."""
+    if is_device_array(array):
+        return array.is_c_contiguous()
+    return array.flags.c_contiguous and array.flags.writeable
+
+
 def non_empty_float_array(name: str, value) -> np.ndarray:
     """``float_array`` that also refuses 0-d and empty arrays (elementwise operations need values)."""
     value = float_array(name, value)

@@ -24,7 +24,6 @@ from .dropout import check_mask, check_p_keep, check_seed, dropout_key_and_thres
 from .scratch import thread_blocks
 
 EPSILON = 1e-3
-_NO_DROPOUT = (False, np.zeros(0, np.uint8), 1.0)  # the kernels' (dropped, mask, p_keep) without a dropout
 MOMENTUM = 0.99
 
 
@@ -66,9 +65,22 @@ def _geometry(x):
 
 def _batch_statistics(be, x, flat, channels, blocks, eps):
     """(μ_B, σ²_B, 1/sqrt(σ²_B + ε)) per channel: the biased batch moments."""
-    mean, var = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
+    mean, var, inv_std = (be.empty((channels,), x.dtype) for _ in range(3))
     be.batchnorm.moments(flat, channels, blocks, mean, var)
-    return mean, var, 1 / np.sqrt(var + x.dtype.type(eps))
+    be.batchnorm.inverse_std(var, eps, inv_std)
+    return mean, var, inv_std
+
+
+def _product(be, a, b):
+    """a·b per channel, on a's backend."""
+    out = be.empty(a.shape, a.dtype)
+    be.batchnorm.multiply(a, b, out)
+    return out
+
+
+def _no_dropout(be):
+    """The kernels' (dropped, mask, p_keep) arguments when no dropout follows."""
+    return False, be.empty(0, np.uint8), 1.0
 
 
 def batchnorm_forward(x, gamma, beta, eps=EPSILON):
@@ -84,7 +96,7 @@ def batchnorm_forward(x, gamma, beta, eps=EPSILON):
     flat, channels, _, blocks = _geometry(x)
     mean, var, inv_std = _batch_statistics(be, x, flat, channels, blocks, eps)
     y = be.empty(x.shape, x.dtype)
-    be.batchnorm.affine(flat, channels, blocks, mean, gamma * inv_std, beta, y.reshape(-1))
+    be.batchnorm.affine(flat, channels, blocks, mean, _product(be, gamma, inv_std), beta, y.reshape(-1))
     return y, mean, var, inv_std
 
 
@@ -98,22 +110,22 @@ def batchnorm_backward(dy, x, gamma, mean, inv_std):
     """
     x = _activations("x", x)
     dy = _upstream(dy, x)
-    return _training_backward(dy, x, gamma, mean, inv_std, _NO_DROPOUT)
+    return _training_backward(dy, x, gamma, mean, inv_std, None)
 
 
 def _training_backward(dy, x, gamma, mean, inv_std, dropout):
     gamma, mean = _per_channel("gamma", gamma, x), _per_channel("mean", mean, x)
     inv_std = _per_channel("inv_std", inv_std, x)
     be = backend_for(x)
+    dropout = _no_dropout(be) if dropout is None else dropout
     flat, channels, rows, blocks = _geometry(x)
     dbeta, sum_dy_xc = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
     be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, mean, dbeta, sum_dy_xc, *dropout)
-    dgamma = sum_dy_xc * inv_std
-    k = gamma * inv_std
-    m = x.dtype.type(rows)
+    dgamma, scale, slope, offset = (be.empty((channels,), x.dtype) for _ in range(4))
+    be.batchnorm.backward_coefficients(gamma, inv_std, sum_dy_xc, dbeta, rows, dgamma, scale, slope, offset)
     dx = be.empty(x.shape, x.dtype)
-    be.batchnorm.input_gradient(dy.reshape(-1), flat, channels, blocks, mean, k, -k * inv_std * dgamma / m,
-                                -k * dbeta / m, dx.reshape(-1), *dropout)
+    be.batchnorm.input_gradient(dy.reshape(-1), flat, channels, blocks, mean, scale, slope, offset, dx.reshape(-1),
+                                *dropout)
     return dx, dgamma, dbeta
 
 
@@ -133,8 +145,8 @@ def batchnorm_dropout_forward(x, gamma, beta, p_keep, seed, eps=EPSILON):
     mean, var, inv_std = _batch_statistics(be, x, flat, channels, blocks, eps)
     z, mask = be.empty(x.shape, x.dtype), be.empty(x.shape, np.uint8)
     key, threshold = dropout_key_and_threshold(be, p_keep, seed)
-    be.batchnorm.affine_dropout(flat, channels, blocks, mean, gamma * inv_std, beta, key, threshold, p_keep,
-                                z.reshape(-1), mask.reshape(-1))
+    be.batchnorm.affine_dropout(flat, channels, blocks, mean, _product(be, gamma, inv_std), beta, key, threshold,
+                                p_keep, z.reshape(-1), mask.reshape(-1))
     return z, mean, var, inv_std, mask
 
 
@@ -151,7 +163,7 @@ def batchnorm_dropout_backward(dz, x, gamma, mean, inv_std, mask, p_keep):
 def _moving(x, moving_mean, moving_variance):
     moving_mean = _per_channel("moving_mean", moving_mean, x)
     moving_variance = _per_channel("moving_variance", moving_variance, x)
-    if np.any(moving_variance < 0):
+    if isinstance(moving_variance, np.ndarray) and np.any(moving_variance < 0):  # a GPU array is not read back
         raise ValueError("moving_variance must be non-negative")
     return moving_mean, moving_variance
 
@@ -165,8 +177,9 @@ def batchnorm_inference(x, gamma, beta, moving_mean, moving_variance, eps=EPSILO
     be = backend_for(x)
     flat, channels, _, blocks = _geometry(x)
     y = be.empty(x.shape, x.dtype)
-    scale = gamma / np.sqrt(moving_variance + x.dtype.type(eps))
-    be.batchnorm.affine(flat, channels, blocks, moving_mean, scale, beta, y.reshape(-1))
+    inv_std = be.empty((channels,), x.dtype)
+    be.batchnorm.inverse_std(moving_variance, eps, inv_std)
+    be.batchnorm.affine(flat, channels, blocks, moving_mean, _product(be, gamma, inv_std), beta, y.reshape(-1))
     return y
 
 
@@ -180,15 +193,16 @@ def batchnorm_inference_backward(dy, x, gamma, moving_mean, moving_variance, eps
     eps = _eps(eps)
     be = backend_for(x)
     flat, channels, _, blocks = _geometry(x)
-    inv_std = 1 / np.sqrt(moving_variance + x.dtype.type(eps))
+    inv_std = be.empty((channels,), x.dtype)
+    be.batchnorm.inverse_std(moving_variance, eps, inv_std)
     dbeta, sum_dy_xc = be.empty((channels,), x.dtype), be.empty((channels,), x.dtype)
-    be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, moving_mean, dbeta, sum_dy_xc,
-                               *_NO_DROPOUT)
-    zero = np.zeros(channels, x.dtype)
+    no_dropout = _no_dropout(be)
+    be.batchnorm.gradient_sums(dy.reshape(-1), flat, channels, blocks, moving_mean, dbeta, sum_dy_xc, *no_dropout)
+    zero = be.zeros((channels,), x.dtype)
     dx = be.empty(x.shape, x.dtype)
-    be.batchnorm.input_gradient(dy.reshape(-1), flat, channels, blocks, moving_mean, gamma * inv_std, zero, zero,
-                                dx.reshape(-1), *_NO_DROPOUT)
-    return dx, sum_dy_xc * inv_std, dbeta
+    be.batchnorm.input_gradient(dy.reshape(-1), flat, channels, blocks, moving_mean, _product(be, gamma, inv_std),
+                                zero, zero, dx.reshape(-1), *no_dropout)
+    return dx, _product(be, sum_dy_xc, inv_std), dbeta
 
 
 def update_moving_statistics(moving_mean, moving_variance, mean, var, momentum=MOMENTUM):
@@ -197,10 +211,10 @@ def update_moving_statistics(moving_mean, moving_variance, mean, var, momentum=M
     momentum = check.real_number("momentum", momentum, low=0, high=1)
     batches = []
     for name, moving, batch in (("moving_mean", moving_mean, mean), ("moving_variance", moving_variance, var)):
-        if not isinstance(moving, np.ndarray) or moving.dtype not in check.FLOAT_DTYPES or moving.ndim != 1:
+        if not check.is_array(moving) or moving.dtype not in check.FLOAT_DTYPES or moving.ndim != 1:
             raise TypeError(f"{name} must be a 1-D float32 or float64 array, updated in place, got "
                             f"{check.describe(moving)}")
-        if not moving.flags.c_contiguous or not moving.flags.writeable:
+        if not check.in_place_target(moving):
             raise ValueError(f"{name} must be a contiguous, writeable array (it is updated in place)")
         batch_name = "mean" if name == "moving_mean" else "var"
         batch = check.float_array(batch_name, batch, ndim=1)

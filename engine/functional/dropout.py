@@ -48,9 +48,13 @@ def dropout_key_and_threshold(be, p_keep, seed):
 
 def check_mask(mask, shape):
     """A dropout mask: the uint8 array of ``shape`` returned by ``dropout_forward``."""
-    if not isinstance(mask, np.ndarray) or mask.dtype != np.uint8:
+    if not check.is_array(mask) or mask.dtype != np.uint8:
         raise TypeError(f"mask must be the uint8 array returned by dropout_forward, got {check.describe(mask)}")
     check.shape_equal("mask", mask, shape, "the shape of dy")
+    if check.is_device_array(mask):
+        if not mask.is_c_contiguous():
+            raise ValueError(f"mask must be a C-contiguous GPU array, got shape {mask.shape}")
+        return mask
     return np.ascontiguousarray(mask)
 
 

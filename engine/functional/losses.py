@@ -41,8 +41,10 @@ def mse_loss(prediction, target):
 
 
 def check_labels(labels, n, classes):
+    """Integer labels (n,) in [0, classes) or one-hot rows (n, classes), checked on the host: on the
+    GPU backend they travel up with the batch, after this check."""
     if not isinstance(labels, np.ndarray):
-        raise TypeError(f"labels must be a numpy array, got {type(labels).__name__}")
+        raise TypeError(f"labels must be a numpy array, got {check.describe(labels)}")
     if labels.dtype.kind in "iu":
         if labels.shape != (n,):
             raise ValueError(f"integer labels must have shape ({n},), one per sample, got {labels.shape}")
@@ -79,6 +81,9 @@ def softmax_cross_entropy(logits, labels):
 
 
 def _check_probability_range(name, values):
+    """On the host; the GPU backend checks GPU arrays in the loss's own reduction (no copy down)."""
+    if not isinstance(values, np.ndarray):
+        return
     finite = values[np.isfinite(values)]
     if finite.size and (finite.min() < 0 or finite.max() > 1):
         raise ValueError(f"{name} must lie in [0, 1], got values from {finite.min()} to {finite.max()}")

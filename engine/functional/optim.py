@@ -17,24 +17,25 @@ contiguous float arrays of one dtype: they are updated where they are.
 
 import numbers
 
-import numpy as np
-
 from .. import validation as check
-from ..backends import backend_for
+from ..backends import backend_for, backend_name
 
 
 def flat_arrays(param, grad, **state):
     """Check a parameter, its gradient and its state arrays; return them as flat views
     [param, grad, *state] in that order, ready for an update kernel."""
     for name, value in {"param": param, "grad": grad, **state}.items():
-        if not isinstance(value, np.ndarray) or value.dtype not in check.FLOAT_DTYPES:
+        if not check.is_array(value) or value.dtype not in check.FLOAT_DTYPES:
             raise TypeError(f"{name} must be a float32 or float64 numpy array, got {check.describe(value)}")
-        if name != "grad" and not value.flags.c_contiguous:
+        if name != "grad" and not check.in_place_target(value):
             raise ValueError(f"{name} must be C-contiguous: it is updated in place")
         if name != "param":
             check.shape_equal(name, value, param.shape, "the shape of param")
+    where = {name: backend_name(value) for name, value in {"param": param, "grad": grad, **state}.items()}
+    if len(set(where.values())) > 1:
+        raise ValueError(f"param, grad and state must live on one backend, got {where}")
     check.same_dtype(param=param, grad=grad, **state)
-    grad = np.ascontiguousarray(grad)
+    grad = check.float_array("grad", grad)  # a contiguous copy of a strided host gradient
     return [param.reshape(-1), grad.reshape(-1)] + [s.reshape(-1) for s in state.values()]
 
 

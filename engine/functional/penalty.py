@@ -9,9 +9,8 @@ Lecture 003 writes λ/(2N): that is this penalty with λ/N.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import validation as check
+from ..backends import backend_for
 
 
 def _lam(lam):
@@ -25,15 +24,17 @@ def l2_penalty(weights, lam):
     gradient has the dtype and shape of its W.
     """
     lam = _lam(lam)
-    if isinstance(weights, np.ndarray) or not isinstance(weights, (list, tuple)):
+    if check.is_array(weights) or not isinstance(weights, (list, tuple)):
         raise TypeError(f"weights must be a list or tuple of arrays, got {check.describe(weights)}")
     arrays = [check.float_array(f"weights[{i}]", w) for i, w in enumerate(weights)]
     total = 0.0
     grads = []
     for w in arrays:
-        flat = w.reshape(-1)
-        total += float(np.dot(flat, flat))
-        grads.append(w * w.dtype.type(lam))
+        be = backend_for(w)
+        total += be.arrays.squared_norm(w)
+        grad = be.empty(w.shape, w.dtype)
+        be.arrays.scale(w, lam, grad)
+        grads.append(grad)
     return 0.5 * lam * total, grads
 
 
@@ -50,7 +51,9 @@ def add_l2_penalty(parameters, lam):
     chosen = decayed(parameters)
     if not chosen or lam == 0:
         return 0.0
-    value, grads = l2_penalty([p.value for p in chosen], lam)
-    for p, g in zip(chosen, grads):
-        p.grad += g
-    return value
+    total = 0.0
+    for p in chosen:
+        be = backend_for(p.value)
+        total += be.arrays.squared_norm(p.value)
+        be.arrays.add_scaled(p.grad, p.value, lam)
+    return 0.5 * lam * total

@@ -196,3 +196,26 @@ def update_moving(moving, batch, momentum):
     new = moving.dtype.type(1 - momentum)
     for c in range(moving.size):
         moving[c] = keep * moving[c] + new * batch[c]
+
+
+# -- per-channel coefficients: C values, numpy is enough (the GPU backend has kernels) ------------
+def inverse_std(var, eps, out):
+    """out = 1/sqrt(σ² + ε) per channel (ε rounded to the dtype)."""
+    np.divide(1, np.sqrt(var + var.dtype.type(eps)), out=out)
+
+
+def multiply(a, b, out):
+    """out = a·b per channel (γ·1/sqrt(σ² + ε), the scale of the affine map)."""
+    np.multiply(a, b, out=out)
+
+
+def backward_coefficients(gamma, inv_std, sum_dy_xc, dbeta, rows, dgamma, scale, slope, offset):
+    """From the sums Σ dy·(x − μ) and Σ dy per channel, the input gradient's coefficients:
+    ∂L/∂γ = Σ dy·x̂ = inv_std·Σ dy·(x − μ),  scale = γ·inv_std,
+    slope = −scale·inv_std·∂L/∂γ / M,  offset = −scale·∂L/∂β / M,
+    so that ∂L/∂x = scale·dy + slope·(x − μ) + offset (``input_gradient``)."""
+    m = gamma.dtype.type(rows)
+    np.multiply(sum_dy_xc, inv_std, out=dgamma)
+    np.multiply(gamma, inv_std, out=scale)
+    slope[...] = -scale * inv_std * dgamma / m
+    offset[...] = -scale * dbeta / m

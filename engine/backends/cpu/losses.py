@@ -102,3 +102,19 @@ def binary_cross_entropy_with_logits(logits, targets, grad):
         sigma = 1 / (1 + e) if z >= 0 else e / (1 + e)
         grad[i] = (sigma - t) / size
     return total / size
+
+
+# -- accuracy counters: numpy is enough on the CPU (the GPU backend counts with a kernel) ---------
+def correct_labels(scores, labels) -> int:
+    """How many rows of scores (M, K) have their largest score (the first, on ties) at labels (M,)."""
+    return int(np.count_nonzero(np.argmax(scores, axis=-1) == labels))
+
+
+def correct_one_hot(scores, targets) -> int:
+    """How many rows of scores (M, K) have their largest score where the one-hot targets (M, K) have theirs."""
+    return int(np.count_nonzero(np.argmax(scores, axis=-1) == np.argmax(targets, axis=-1)))
+
+
+def correct_binary(output, targets, threshold) -> int:
+    """How many elements have (output > threshold) == (targets > 0.5)."""
+    return int(np.count_nonzero((output > threshold) == (targets > 0.5)))
