@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import validation as check
+from .backends import backend_for, get_backend, to_backend, to_host
 from .functional.penalty import add_l2_penalty
 from .init import make_rng
 from .layers import Layer, Softmax, fused
@@ -32,9 +33,10 @@ def check_state(expected, arrays, source):
 
 
 def save_state(model, path):
-    """Write ``model.state_dict()`` to a plain ``.npz`` file; return the file's path."""
+    """Write ``model.state_dict()`` to a plain ``.npz`` file; return the file's path.
+    GPU arrays are copied down first: the file is the same whichever backend wrote it."""
     path = Path(path)
-    np.savez(path, **model.state_dict())
+    np.savez(path, **{key: to_host(value) for key, value in model.state_dict().items()})
     return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
 
 
@@ -47,6 +49,16 @@ def load_state(model, path):
     return model.load_state_dict(arrays, source=str(path))
 
 
+def _scaled(grad, weight):
+    """weight · grad (a new array), or grad itself when the weight is 1."""
+    if weight == 1:
+        return grad
+    be = backend_for(grad)
+    out = be.empty(grad.shape, grad.dtype)
+    be.arrays.scale(grad, weight, out)
+    return out
+
+
 class Sequential:
     """A stack of layers. ``input_shape`` excludes the batch axis, e.g. (28, 28, 1).
 
@@ -57,9 +69,16 @@ class Sequential:
     ``input_grad``: whether ``backward`` computes ∂L/∂x for the model's input.
     A model fed with data does not need it (its first layer skips that work);
     a model fed by another one does, like an autoencoder's decoder.
+
+    ``backend``: "cpu" (Numba kernels) or "cuda" (an NVIDIA GPU). On "cuda" the
+    parameters, their gradients, the layers' state and every activation live on
+    the GPU; ``forward`` takes a batch from the host (it goes up) and returns a GPU
+    array; ``predict`` returns numpy. The weights are drawn on the host from ``seed``
+    either way, so both backends start from the same model. ``to(backend)`` moves it.
     """
 
-    def __init__(self, layers, input_shape=None, seed=0, dtype=np.float32, name="sequential", input_grad=False):
+    def __init__(self, layers, input_shape=None, seed=0, dtype=np.float32, name="sequential", input_grad=False,
+                 backend="cpu"):
         self.layers = list(layers)
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
@@ -73,6 +92,8 @@ class Sequential:
         self.input_shape = None
         self.stop_training = False
         self._stages = None
+        get_backend(backend)  # an unknown name or a missing GPU is reported now, not at the first batch
+        self.backend = backend
         if input_shape is not None:
             self.build(input_shape)
 
@@ -85,7 +106,34 @@ class Sequential:
             shape = layer.build(shape, self.rng, self.dtype)
             layer.needs_input_grad = self.input_grad or layer is not self.layers[0]
         self._stages = fused.stages(self.layers)
+        if self.backend != "cpu":
+            self._move_arrays(self.backend)
         return shape
+
+    def to(self, backend):
+        """Move the model to ``backend`` ("cpu" or "cuda"): parameters, gradients and the layers'
+        state (batch norm's statistics). An optimiser's state follows at its next step. Returns the model."""
+        get_backend(backend)
+        self.backend = backend
+        if self.input_shape is not None:
+            self._move_arrays(backend)
+        return self
+
+    def _move_arrays(self, backend):
+        moved = {}  # id(old array) -> (old, new): blocks share their sublayers' parameters and state
+
+        def move(array):
+            if id(array) not in moved:  # the old array is kept in the entry, so its id is not reused meanwhile
+                moved[id(array)] = (array, to_backend(array, backend))
+            return moved[id(array)][1]
+
+        layers = list(self.layers)
+        while layers:
+            layer = layers.pop()
+            layers.extend(layer.sublayers())
+            for p in layer.params.values():
+                p.value, p.grad = move(p.value), move(p.grad)
+            layer.state = {key: move(value) for key, value in layer.state.items()}
 
     @property
     def output_shape(self):
@@ -115,7 +163,7 @@ class Sequential:
 
     # -- forward and backward ------------------------------------------------------------------
     def _check_input(self, x):
-        x = check.float_array("x", x)
+        x = to_backend(check.float_array("x", x), self.backend)  # on "cuda" the batch goes up here
         if self.input_shape is None:
             self.build(x.shape[1:])
         if tuple(x.shape[1:]) != self.input_shape:
@@ -182,21 +230,22 @@ class Sequential:
         head = self._softmax_head() if isinstance(loss, CrossEntropy) else None
         if head is None:
             value, grad = loss(output, target)
-            dx = self.backward(grad * grad.dtype.type(weight) if weight != 1 else grad)
+            dx = self.backward(_scaled(grad, weight))
         else:
             softmax, backward_from_logits = head
             value, dz = CrossEntropy.from_logits(softmax.logits(), target)
-            dx = backward_from_logits(dz * dz.dtype.type(weight) if weight != 1 else dz)
+            dx = backward_from_logits(_scaled(dz, weight))
         return weight * value, output, dx
 
     # -- inference --------------------------------------------------------------------------
     def predict(self, x, batch_size=256):
-        """The model's output in evaluation mode, computed batch by batch."""
+        """The model's output in evaluation mode, computed batch by batch, as a numpy array
+        (on "cuda" each batch goes up and its output comes down)."""
         batch_size = check.positive_int("batch_size", batch_size)
         was_training = [layer.training for layer in self.layers]
         self.eval()
         try:
-            outputs = [self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+            outputs = [to_host(self.forward(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
         finally:
             for layer, mode in zip(self.layers, was_training):
                 layer.training = mode
@@ -219,7 +268,7 @@ class Sequential:
     def state_dict(self):
         """Every array that defines the trained model, keyed "layer_name.name": the
         parameters and the layers' non-trained state (batch norm's running statistics).
-        The values are the model's own arrays, not copies."""
+        The values are the model's own arrays, not copies (GPU arrays on "cuda")."""
         arrays = {}
         for layer in self.layers:
             arrays.update({f"{layer.name}.{name}": p.value for name, p in layer.params.items()})
@@ -227,12 +276,12 @@ class Sequential:
         return arrays
 
     def load_state_dict(self, arrays, source="the state dict"):
-        """Copy ``arrays`` (as returned by ``state_dict``) into the model's own arrays,
-        after checking that the names and shapes match exactly."""
+        """Copy ``arrays`` (as returned by ``state_dict``, from either backend) into the model's
+        own arrays, after checking that the names and shapes match exactly."""
         expected = self.state_dict()
         check_state(expected, arrays, source)
         for key, value in arrays.items():
-            expected[key][...] = value
+            backend_for(expected[key]).assign(expected[key], value)
         return self
 
     def save(self, path):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validation as check
-from .backends import backend_for
+from .backends import backend_for, backend_name, get_backend, to_backend
 from .functional import optim as update
 from .schedules import Schedule
 
@@ -64,11 +64,15 @@ class Optimizer:
         checked = self._checked.get(id(p))
         if checked is not None and checked[0] is p.value and checked[1] is p.grad:
             return checked[2]
+        where = backend_name(p.value)
         state = self.state.get(id(p))
         if state is None:
-            state = self.state[id(p)] = {name: np.zeros_like(p.value) for name in self.state_names}
+            zeros = get_backend(where).zeros
+            state = self.state[id(p)] = {name: zeros(p.value.shape, p.value.dtype) for name in self.state_names}
+        else:  # the model moved to another backend: the state follows its parameter
+            state.update({name: to_backend(value, where) for name, value in state.items()})
         arrays = update.flat_arrays(p.value, p.grad, **state)
-        if p.grad.flags.c_contiguous:  # otherwise arrays[1] is a copy, to be made again at every step
+        if check.in_place_target(p.grad):  # otherwise arrays[1] is a copy, to be made again at every step
             self._checked[id(p)] = (p.value, p.grad, arrays)
         return arrays
 

@@ -51,6 +51,9 @@ class History:
 
 
 def _check_data(model, x, y, what):
+    if check.is_device_array(x):
+        raise TypeError(f"x{what} must be a numpy array on the host, got {check.describe(x)}: fit sends each "
+                        f"minibatch to the model's backend itself")
     x = check.float_array(f"x{what}", x)
     if not isinstance(y, np.ndarray):
         raise TypeError(f"y{what} must be a numpy array, got {type(y).__name__}")
@@ -75,7 +78,9 @@ def fit(model, x, y, loss, optimizer, epochs=1, batch_size=32, validation_data=N
     """Train ``model`` on (x, y); return a ``History``.
 
     ``loss`` is a name ("cross_entropy", "mse", "binary_cross_entropy") or a
-    ``Loss``; ``optimizer`` an ``engine.optimizers.Optimizer``. ``seed`` fixes
+    ``Loss``; ``optimizer`` an ``engine.optimizers.Optimizer``. The data stay on
+    the host; on a "cuda" model each minibatch goes up to the GPU, and only the
+    loss and the count of correct predictions come down. ``seed`` fixes
     the order of the minibatches and the random augmentations. ``verbose=False``
     hides the progress bar. ``callbacks``: ``engine.callbacks`` objects such as
     ``EarlyStopping``.

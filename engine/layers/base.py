@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..backends import backend_for, to_backend
+
 
 @dataclass(eq=False)
 class Parameter:
@@ -28,6 +30,14 @@ class Parameter:
     @classmethod
     def create(cls, name, value, decay):
         return cls(name, value, np.zeros_like(value), decay)
+
+    def set_grad(self, value):
+        """Copy ``value`` into ``grad`` (the same array stays: optimisers keep views of it)."""
+        backend_for(self.grad).assign(self.grad, value)
+
+    def to(self, backend):
+        """Move value and gradient to ``backend`` ("cpu" or "cuda"); nothing moves if they are there."""
+        self.value, self.grad = to_backend(self.value, backend), to_backend(self.grad, backend)
 
 
 class Layer:

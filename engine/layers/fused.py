@@ -91,8 +91,8 @@ class BatchNormDropout:
             return norm.backward(drop.backward(dz))
         dx, dgamma, dbeta = bn.batchnorm_dropout_backward(dz, norm._saved("_x"), norm.params["gamma"].value,
                                                           *norm._saved("_batch"), drop._saved("_mask"), drop.p_keep)
-        norm.params["gamma"].grad[...] = dgamma
-        norm.params["beta"].grad[...] = dbeta
+        norm.params["gamma"].set_grad(dgamma)
+        norm.params["beta"].set_grad(dbeta)
         return dx
 
 

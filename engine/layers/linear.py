@@ -56,8 +56,8 @@ class _WithActivation(Layer):
         return self._store_gradients(*self._linear_backward(dz, self._saved("_x")))
 
     def _store_gradients(self, dx, dW, db):
-        self.params["W"].grad[...] = dW
-        self.params["b"].grad[...] = db
+        self.params["W"].set_grad(dW)
+        self.params["b"].set_grad(db)
         return dx
 
     def _activation_text(self):

@@ -15,6 +15,7 @@ import copy
 import numpy as np
 
 from .. import validation as check
+from ..backends import backend_for
 from ..functional.dense import dense_backward, dense_forward
 from ..functional.recurrent import lstm_backward, lstm_forward, rnn_backward, rnn_forward
 from ..init import get_initializer
@@ -69,7 +70,12 @@ class _Recurrent(Layer):
         return tuple(self.params[name].value for name in self.names)
 
     def _output(self, h):
-        return h if self.return_sequences else np.ascontiguousarray(h[:, -1])
+        if self.return_sequences:
+            return h
+        be = backend_for(h)
+        last = be.empty((h.shape[0], h.shape[2]), h.dtype)
+        be.arrays.take_step(h, h.shape[1] - 1, last)
+        return last
 
     def _state_gradient(self, dy):
         """∂L/∂h_t for every t: dy itself, or zeros but at the last step."""
@@ -78,13 +84,14 @@ class _Recurrent(Layer):
         h = self._saved("_h")
         dy = check.float_array("dy", dy, ndim=2)
         check.shape_equal("dy", dy, (h.shape[0], self.units), "(N, H): the shape of the layer's output")
-        dh = np.zeros_like(h)
-        dh[:, -1] = dy
+        be = backend_for(h)
+        dh = be.zeros(h.shape, h.dtype)
+        be.arrays.put_step(dy, h.shape[1] - 1, dh)
         return dh
 
     def _store_gradients(self, gradients):
         for name, grad in zip(self.names, gradients):
-            self.params[name].grad[...] = grad
+            self.params[name].set_grad(grad)
 
     def describe(self):
         sequences = ", return_sequences=True" if self.return_sequences else ""
@@ -148,6 +155,13 @@ class LSTM(_Recurrent):
         return dx
 
 
+def _reversed_in_time(be, x):
+    """x[:, ::-1] for sequences (N, T, D), as a new contiguous array on x's backend."""
+    out = be.empty(x.shape, x.dtype)
+    be.arrays.reverse_time(x, out)
+    return out
+
+
 class Bidirectional(Layer):
     """A causal and an anti-causal copy of a recurrent layer over the same input, outputs
     concatenated on the feature axis, forward direction first (lecture 004 §6).
@@ -194,22 +208,31 @@ class Bidirectional(Layer):
 
     def forward(self, x):
         x = check.float_array("x", x, ndim=3)
+        be = backend_for(x)
         ahead = self.forward_layer.forward(x)
-        behind = self.backward_layer.forward(np.ascontiguousarray(x[:, ::-1]))
+        behind = self.backward_layer.forward(_reversed_in_time(be, x))
         if self.return_sequences:
-            behind = behind[:, ::-1]
-        return np.concatenate([ahead, behind], axis=-1)
+            behind = _reversed_in_time(be, behind)
+        joined = be.empty(ahead.shape[:-1] + (2 * ahead.shape[-1],), x.dtype)
+        be.arrays.concat_features(ahead.reshape(-1, ahead.shape[-1]), behind.reshape(-1, behind.shape[-1]),
+                                  joined.reshape(-1, joined.shape[-1]))
+        return joined
 
     def backward(self, dy):
         units = self.forward_layer.units
         dy = check.float_array("dy", dy)
         if dy.shape[-1] != 2 * units:
             raise ValueError(f"dy must end with {2 * units} features (the output's), got shape {dy.shape}")
-        d_ahead, d_behind = dy[..., :units], dy[..., units:]
+        be = backend_for(dy)
+        d_ahead, d_behind = be.empty(dy.shape[:-1] + (units,), dy.dtype), be.empty(dy.shape[:-1] + (units,), dy.dtype)
+        be.arrays.split_features(dy.reshape(-1, 2 * units), d_ahead.reshape(-1, units), d_behind.reshape(-1, units))
         if self.return_sequences:
-            d_behind = d_behind[:, ::-1]
-        dx = self.forward_layer.backward(np.ascontiguousarray(d_ahead))
-        return dx + self.backward_layer.backward(np.ascontiguousarray(d_behind))[:, ::-1]
+            d_behind = _reversed_in_time(be, d_behind)
+        dx = self.forward_layer.backward(d_ahead)
+        dx_behind = _reversed_in_time(be, self.backward_layer.backward(d_behind))
+        total = be.empty(dx.shape, dx.dtype)
+        be.arrays.add(dx, dx_behind, total)
+        return total
 
     def describe(self):
         return f"Bidirectional({self.forward_layer.describe()})"

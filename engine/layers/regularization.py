@@ -114,8 +114,8 @@ class BatchNormalization(Layer):
         else:
             dx, dgamma, dbeta = bn.batchnorm_inference_backward(
                 dy, x, gamma, self.state["moving_mean"], self.state["moving_variance"], self.eps)
-        self.params["gamma"].grad[...] = dgamma
-        self.params["beta"].grad[...] = dbeta
+        self.params["gamma"].set_grad(dgamma)
+        self.params["beta"].set_grad(dbeta)
         return dx
 
     def describe(self):

@@ -11,10 +11,19 @@ deep residual nets still train where plain ones stall.
 
 from __future__ import annotations
 
+from ..backends import backend_for
 from .activations import make_activation
 from .base import Layer, name_layers
 from .fused import stages
 from .linear import Conv2D, Dense
+
+
+def _sum(a, b):
+    """a + b as a new array on their backend."""
+    be = backend_for(a)
+    total = be.empty(a.shape, a.dtype)
+    be.arrays.add(a, b, total)
+    return total
 
 
 def _projection_stride(size_in, size_out):
@@ -110,7 +119,7 @@ class Residual(Layer):
         h = x
         for _, _, stage in self._stages:
             h = stage.forward(h)
-        y = h + (x if self.projection is None else self.projection.forward(x))
+        y = _sum(h, x if self.projection is None else self.projection.forward(x))
         return y if self.activation is None else self.activation.forward(y)
 
     def backward(self, dy):
@@ -120,7 +129,7 @@ class Residual(Layer):
         for _, _, stage in reversed(self._stages):
             d_block = stage.backward(d_block)
         d_shortcut = dy if self.projection is None else self.projection.backward(dy)
-        return d_block + d_shortcut
+        return _sum(d_block, d_shortcut)
 
     def describe(self):
         inner = ", ".join(layer.describe() for layer in self.layers)
