@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validation as check
+from .backends import backend_for
 from .functional.penalty import add_l2_penalty
 from .init import make_rng
 from .losses import MeanSquaredError, accuracy, get_loss
@@ -34,16 +35,18 @@ class Autoencoder:
 
     The decoder must give back the input's shape; the classifier reads the code.
     ``beta`` weighs the classification cost against the reconstruction cost.
+    ``backend`` ("cpu" or "cuda") is every part's, as in ``Sequential``.
     """
 
     def __init__(self, encoder, decoder, classifier=None, beta=0.5, input_shape=None, seed=0, dtype=np.float32,
-                 name="autoencoder"):
+                 name="autoencoder", backend="cpu"):
         rng = make_rng(seed)  # one stream: the parts draw their weights one after the other
-        self.encoder = Sequential(encoder, seed=rng, dtype=dtype, name="encoder")
-        self.decoder = Sequential(decoder, seed=rng, dtype=dtype, name="decoder", input_grad=True)
+        self.encoder = Sequential(encoder, seed=rng, dtype=dtype, name="encoder", backend=backend)
+        self.decoder = Sequential(decoder, seed=rng, dtype=dtype, name="decoder", input_grad=True, backend=backend)
         self.classifier = None
         if classifier is not None:
-            self.classifier = Sequential(classifier, seed=rng, dtype=dtype, name="classifier", input_grad=True)
+            self.classifier = Sequential(classifier, seed=rng, dtype=dtype, name="classifier", input_grad=True,
+                                         backend=backend)
         self.beta = check.real_number("beta", beta, low=0, high=1)
         self.dtype = self.encoder.dtype
         self.name = name
@@ -95,6 +98,16 @@ class Autoencoder:
     def parameter_count(self) -> int:
         return sum(part.parameter_count() for part in self.parts.values())
 
+    @property
+    def backend(self):
+        return self.encoder.backend
+
+    def to(self, backend):
+        """Move every part to ``backend`` ("cpu" or "cuda"); returns the autoencoder."""
+        for part in self.parts.values():
+            part.to(backend)
+        return self
+
     def train(self):
         for part in self.parts.values():
             part.train()
@@ -126,7 +139,10 @@ class Autoencoder:
             value, prediction, d_code = self.classifier.loss_and_backward_input(code, target, loss, self.beta)
             reconstruction, _, d_code_ae = self.decoder.loss_and_backward_input(
                 code, x, self.reconstruction_loss, 1 - self.beta)
-            value, d_code = value + reconstruction, d_code + d_code_ae
+            be = backend_for(d_code)
+            total = be.empty(d_code.shape, d_code.dtype)
+            be.arrays.add(d_code, d_code_ae, total)
+            value, d_code = value + reconstruction, total
         self.encoder.backward(d_code)
         if l2:
             value += add_l2_penalty(self.parameters(), l2)
