@@ -2,7 +2,8 @@
 
 Layers of the package, from the bottom up:
 
-- ``engine.backends``: the compiled kernels (``cpu``: Numba; ``cuda`` later);
+- ``engine.backends``: the compiled kernels (``cpu``: Numba ``@njit``; ``cuda``:
+  ``numba.cuda`` kernels on NVIDIA GPUs; a model picks one with ``backend=``);
 - ``engine.functional``: validated, stateless forward/backward pairs;
 - ``engine.layers`` and ``engine.model``: stateful layers and ``Sequential``;
 - ``engine.optimizers``, ``engine.schedules``, ``engine.training``,
@@ -15,6 +16,7 @@ Layers of the package, from the bottom up:
 
 from . import augment, functional, init, optimizers, schedules, synthetic
 from .autoencoder import Autoencoder
+from .backends import CudaUnavailableError
 from .callbacks import EarlyStopping
 from .gradcheck import check_model_gradients, gradcheck, numerical_gradient
 from .layers import (
@@ -54,12 +56,12 @@ __all__ = [
     "ELU", "AveragePooling2D", "Conv2D", "Dense", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
     "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Sigmoid", "Softmax", "Tanh", "BinaryCrossEntropy",
     "CrossEntropy", "MeanSquaredError", "Sequential", "SGD", "Adagrad", "Adam", "Momentum", "Nesterov", "RMSProp",
-    "Callback", "History", "fit", "lenet",
+    "Callback", "History", "fit", "lenet", "CudaUnavailableError",
 ]
 
 
-def lenet(seed=0, dtype="float32"):
-    """The LeNet of lecture 004 §5 for 28×28×1 digits (60 074 parameters)."""
+def lenet(seed=0, dtype="float32", backend="cpu"):
+    """The LeNet of lecture 004 §5 for 28×28×1 digits (60 074 parameters), on ``backend`` ("cpu" or "cuda")."""
     return Sequential(
         [
             Conv2D(6, 3, activation="relu"),
@@ -74,4 +76,5 @@ def lenet(seed=0, dtype="float32"):
         input_shape=(28, 28, 1),
         seed=seed,
         dtype=dtype,
+        backend=backend,
     )

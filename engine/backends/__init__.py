@@ -22,6 +22,9 @@ import functools
 import importlib
 from types import ModuleType
 
+from .cuda_device import CudaUnavailableError as CudaUnavailableError  # noqa: F401  (raised by get_backend)
+from .cuda_device import require_cuda
+
 _REGISTRY: dict[str, str] = {
     "cpu": "engine.backends.cpu",
     "cuda": "engine.backends.cuda",
@@ -33,10 +36,9 @@ def get_backend(name: str) -> ModuleType:
     """Return the backend called ``name`` (``"cpu"`` or ``"cuda"``)."""
     if name not in _REGISTRY:
         raise ValueError(f"backend must be one of {sorted(_REGISTRY)}, got {name!r}")
-    module = importlib.import_module(_REGISTRY[name])
     if name == "cuda":
-        module.require_cuda()
-    return module
+        require_cuda()  # before the import: a missing numba-cuda, driver or GPU is one clear error
+    return importlib.import_module(_REGISTRY[name])
 
 
 def backend_name(array) -> str:

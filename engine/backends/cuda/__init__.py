@@ -12,9 +12,10 @@ give each output a block of threads that sum in shared memory; the matrix produc
 (``matmul``) gives each 16×16 tile of the output a block that walks the inner
 dimension tile by tile through shared memory.
 
-``engine.backends.get_backend("cuda")`` calls ``require_cuda()``, which checks, in
-this order, that numba-cuda is installed, that an NVIDIA driver is present and
-that it sees a GPU, and raises ``CudaUnavailableError`` saying which is missing.
+``engine.backends.get_backend("cuda")`` first calls ``require_cuda()``
+(``engine.backends.cuda_device``), which checks, in this order, that numba-cuda
+is installed, that an NVIDIA driver is present and that it sees a GPU, and
+raises ``CudaUnavailableError`` saying which is missing.
 (The kernel modules themselves import without a GPU, so that their PTX can be
 compiled anywhere.) With ``NUMBA_ENABLE_CUDASIM=1``
 (set before anything imports numba.cuda) the kernels run in Numba's simulator
@@ -23,7 +24,7 @@ on the CPU: slow, but exact, which is how the tests check them without a GPU.
 
 import importlib
 
-from .device import CudaUnavailableError, require_cuda, require_numba_cuda
+from ..cuda_device import CudaUnavailableError, require_cuda, require_numba_cuda
 
 require_numba_cuda()  # numba.cuda below must be numba-cuda's, not Numba's deprecated copy
 
@@ -40,4 +41,4 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [*FAMILIES, "CudaUnavailableError", "assign", "require_cuda", "empty", "to_device", "to_host", "zeros"]
+__all__ = [*FAMILIES, "CudaUnavailableError", "assign", "empty", "require_cuda", "to_device", "to_host", "zeros"]
