@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from .backends import to_backend, to_host
 from .layers import Conv2D
 
 __all__ = [
@@ -185,7 +186,7 @@ def _kernel_to_plot(model_or_kernel, layer):
         )
     if "W" not in conv.params:
         raise ValueError(f"the Conv2D layer {conv.name!r} is not built yet")
-    kernel = conv.params["W"].value
+    kernel = to_host(conv.params["W"].value)
     return kernel, f"{conv.name}: {kernel.shape[3]} filters of {kernel.shape[0]}×{kernel.shape[1]}"
 
 
@@ -270,11 +271,11 @@ def plot_feature_maps(model, image, path=None, layers=None, max_maps=16):
     kept = []
     try:
         model.eval()
-        x = image[None]
+        x = to_backend(image[None], getattr(model, "backend", "cpu"))  # the layers take the model's arrays
         for i, lay in enumerate(model.layers):
             x = lay.forward(x)
             if x.ndim == 4 and (wanted is None or i in wanted):
-                kept.append((lay, x[0]))
+                kept.append((lay, to_host(x)[0]))
     finally:
         for lay, mode in zip(model.layers, modes, strict=True):
             lay.training = mode
@@ -326,7 +327,7 @@ def plot_weight_histograms(model, path=None, bins=50):
     fig = Figure(figsize=(3.4 * cols, 2.8 * rows + 0.4), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, (name, weight) in zip(axes, weighted, strict=False):  # the grid may have spare axes
-        w = weight.value.ravel()
+        w = to_host(weight.value).ravel()
         ax.hist(w, bins=bins, color="tab:blue", alpha=0.8)
         ax.set_title(f"{name}\nstd = {w.std():.3g}", fontsize=9)
         ax.set_xlabel("weight value")
@@ -351,7 +352,7 @@ def _weight_gradients(model, x, y, loss):
     if not hasattr(model, "loss_and_backward"):
         raise ValueError(f"model must be an engine Sequential model, got {type(model).__name__}")
     model.loss_and_backward(x, y, loss)
-    grads = [(name, weight.grad.copy()) for name, weight in _weights(model)]
+    grads = [(name, np.array(to_host(weight.grad))) for name, weight in _weights(model)]
     if not grads:
         raise ValueError("model must have at least one layer with weights 'W' (Dense or Conv2D)")
     return grads
