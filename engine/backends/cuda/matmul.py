@@ -28,6 +28,7 @@ from numba import cuda
 from .launch import TILE, blocks_for
 from .memory import work_buffer
 
+PADDED = TILE + 1  # row length of a shared tile: a column of it then lies in 16 different memory banks
 SUM_COLUMNS = 32  # columns of a column_sums block: one warp reads 32 consecutive values of a row
 SUM_ROWS = 8  # rows of threads of a column_sums block (32 × 8 = 256 threads)
 
@@ -41,8 +42,8 @@ def _matmul_tiles(a, b, out, transpose_a, transpose_b, bias, relu, accumulate):
     tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
     row0, column0 = cuda.blockIdx.y * TILE, cuda.blockIdx.x * TILE
     i, j = row0 + ty, column0 + tx
-    tile_a = cuda.shared.array((TILE, TILE + 1), a.dtype)  # tile_a[r, k] = op(A)[row0 + r, k0 + k]
-    tile_b = cuda.shared.array((TILE, TILE + 1), a.dtype)  # tile_b[k, c] = op(B)[k0 + k, column0 + c]
+    tile_a = cuda.shared.array((TILE, PADDED), a.dtype)  # tile_a[r, k] = op(A)[row0 + r, k0 + k]
+    tile_b = cuda.shared.array((TILE, PADDED), a.dtype)  # tile_b[k, c] = op(B)[k0 + k, column0 + c]
     zero = a.dtype.type(0)  # (in the arrays' own precision)
     total = zero
     for k0 in range(0, inner, TILE):
