@@ -17,8 +17,8 @@ FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def is_device_array(value) -> bool:
-    """Whether ``value`` is a GPU array of the CUDA backend (numba's device arrays)."""
-    return hasattr(value, "__cuda_array_interface__") and hasattr(value, "copy_to_host")
+    """Whether ``value`` is a GPU array of the CUDA backend (numba's device arrays, real or simulated)."""
+    return hasattr(value, "copy_to_host") and hasattr(value, "is_c_contiguous")
 
 
 def is_array(value) -> bool:

@@ -10,10 +10,10 @@ names with the same arguments, so the functional layer never branches on the
 device, and arrays produced by one layer feed the next one without a copy.
 
 Two backends: ``cpu`` (Numba ``@njit(parallel=True)``) and ``cuda``
-(``numba.cuda`` kernels over device arrays, on NVIDIA GPUs). Arrays exposing
-``__cuda_array_interface__`` are routed to ``cuda``. Asking for ``cuda`` where
-it cannot run raises ``CudaUnavailableError`` saying what is missing (numba-cuda,
-the driver or a GPU).
+(``numba.cuda`` kernels over device arrays, on NVIDIA GPUs). Arrays with a
+``copy_to_host`` method (numba's device arrays, real or simulated) are routed to
+``cuda``. Asking for ``cuda`` where it cannot run raises ``CudaUnavailableError``
+saying what is missing (numba-cuda, the driver or a GPU).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def get_backend(name: str) -> ModuleType:
 
 def backend_name(array) -> str:
     """"cuda" for a device array, "cpu" for anything else."""
-    return "cuda" if hasattr(array, "__cuda_array_interface__") else "cpu"
+    return "cuda" if hasattr(array, "copy_to_host") else "cpu"
 
 
 def to_backend(array, name: str):
@@ -61,6 +61,6 @@ def to_host(array):
 
 def backend_for(array) -> ModuleType:
     """The backend that owns ``array``: device arrays go to CUDA, the rest to the CPU."""
-    if hasattr(array, "__cuda_array_interface__"):
+    if hasattr(array, "copy_to_host"):
         return get_backend("cuda")
     return get_backend("cpu")

@@ -31,7 +31,7 @@ def zeros(shape, dtype):
 
 def to_device(array):
     """A device copy of a host array (made C-contiguous first); device arrays pass through."""
-    if hasattr(array, "__cuda_array_interface__"):
+    if hasattr(array, "copy_to_host"):
         return array
     return cuda.to_device(np.ascontiguousarray(array))
 
@@ -47,7 +47,7 @@ def assign(target, source):
     """target[...] = source for a device ``target``, ``source`` on the host or the device (same shape)."""
     if tuple(np.shape(source)) != tuple(target.shape):
         raise ValueError(f"cannot assign an array of shape {np.shape(source)} to one of shape {target.shape}")
-    if hasattr(source, "__cuda_array_interface__"):
+    if hasattr(source, "copy_to_host"):
         target.copy_to_device(source)
     else:
         target.copy_to_device(np.ascontiguousarray(source, dtype=target.dtype))
