@@ -16,30 +16,6 @@ import engine.functional as F
 from engine.backends import get_backend
 
 
-@pytest.fixture(scope="module", autouse=True)
-def simulator_arrays_like_real_ones():
-    """The simulator's device arrays lack ``__cuda_array_interface__`` (how the engine recognises a
-    device array) and their ``shape`` refuses negative indices, unlike numba's real device arrays:
-    make them behave like the real ones while these tests run (nothing to do on a GPU)."""
-    try:
-        from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
-    except ImportError:  # pragma: no cover - not the simulator
-        yield
-        return
-    saved = {name: FakeCUDAArray.__dict__.get(name) for name in ("__cuda_array_interface__", "shape")}
-    if saved["__cuda_array_interface__"] is None:
-        FakeCUDAArray.__cuda_array_interface__ = property(lambda self: {
-            "shape": self._ary.shape, "typestr": self._ary.dtype.str, "data": (self._ary.ctypes.data, False),
-            "strides": None if self._ary.flags.c_contiguous else self._ary.strides, "version": 3})
-    FakeCUDAArray.shape = property(lambda self: tuple(self._ary.shape))
-    yield
-    for name, value in saved.items():
-        if value is None:
-            delattr(FakeCUDAArray, name)
-        else:
-            setattr(FakeCUDAArray, name, value)
-
-
 @pytest.fixture
 def cpu():
     return get_backend("cpu")
