@@ -15,30 +15,6 @@ from backends_agree import assert_same, device, host, same_on_both
 import engine.functional as F
 
 
-@pytest.fixture(scope="module", autouse=True)
-def simulator_arrays_like_real_ones():
-    """The simulator's device arrays lack ``__cuda_array_interface__`` (how the engine recognises a
-    device array) and their ``shape`` refuses negative indices, unlike numba's real device arrays:
-    make them behave like the real ones while these tests run (nothing to do on a GPU)."""
-    try:
-        from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
-    except ImportError:  # pragma: no cover - not the simulator
-        yield
-        return
-    saved = {name: FakeCUDAArray.__dict__.get(name) for name in ("__cuda_array_interface__", "shape")}
-    if saved["__cuda_array_interface__"] is None:
-        FakeCUDAArray.__cuda_array_interface__ = property(lambda self: {
-            "shape": self._ary.shape, "typestr": self._ary.dtype.str, "data": (self._ary.ctypes.data, False),
-            "strides": None if self._ary.flags.c_contiguous else self._ary.strides, "version": 3})
-    FakeCUDAArray.shape = property(lambda self: tuple(self._ary.shape))
-    yield
-    for name, value in saved.items():
-        if value is None:
-            delattr(FakeCUDAArray, name)
-        else:
-            setattr(FakeCUDAArray, name, value)
-
-
 @pytest.fixture
 def tiled(cuda, monkeypatch):
     """Every product of the convolution through the tiled kernels."""
@@ -53,10 +29,13 @@ def many_runs(cuda, monkeypatch):
 
 
 def conv_case(rng, x_shape, w_shape, dtype=np.float64):
-    x = rng.standard_normal(x_shape).astype(dtype)
-    W = rng.standard_normal(w_shape).astype(dtype)
-    b = rng.standard_normal(w_shape[3]).astype(dtype)
-    return x, W, b
+    """x, W and b with a first filter almost always positive and a last one almost always cut by a ReLU
+    (biases of ±4 standard deviations of the sum over the taps), so that the ReLU's mask is never all one value."""
+    x = rng.standard_normal(x_shape)
+    W = rng.standard_normal(w_shape)
+    b = rng.standard_normal(w_shape[3])
+    b[0], b[-1] = (4 * np.sqrt(np.prod(w_shape[:3])) * sign for sign in (1, -1))
+    return x.astype(dtype), W.astype(dtype), b.astype(dtype)
 
 
 def check_conv(rng, x, W, b, stride, padding, rtol=1e-10, atol=1e-12, every_variant=True):
