@@ -48,7 +48,7 @@ first step keeps every multiprocessor of an H100 busy.
 
 from __future__ import annotations
 
-from numba import cuda
+from numba import cuda, int64
 
 from . import pooling
 from .launch import THREADS, TILE, blocks_for, elementwise
@@ -60,6 +60,9 @@ PER = 4  # each thread of a tiled kernel computes PER × PER outputs
 SIDE = TILE * PER  # 64: a tiled block computes a SIDE × SIDE output tile with TILE × TILE threads
 STEP = 16  # inner-dimension entries per shared-memory stage
 ROW = SIDE + 1  # row length of a stage in shared memory (one more than SIDE: column-wise stores hit distinct banks)
+LOADS = STEP * SIDE // (TILE * TILE)  # 4: entries of each operand's stage that each thread copies
+COLUMNS_PER_PASS = TILE * TILE // STEP  # 16: one entry per thread copies all STEP rows of 16 stage columns
+ROWS_PER_PASS = TILE * TILE // SIDE  # 4: ... or 4 whole stage rows; each thread makes LOADS such passes
 MULTIPROCESSORS = 132  # an H100 SXM
 FILL_THREADS = MULTIPROCESSORS * 2048  # resident threads of a full H100: the direct weight-gradient kernel's target
 FILL_BLOCKS = MULTIPROCESSORS * 4  # tiled weight-gradient blocks to aim for
@@ -74,24 +77,41 @@ def tiled(rows, columns):
 
 # -- device helpers ---------------------------------------------------------------------------------
 @cuda.jit(device=True, cache=True)
-def load_tap(x, p, k, pixels, taps, out_h, out_w, kw, stride_h, stride_w, pad_top, pad_left, stage, a, b):
-    """stage[a, b] = cols[p, k]: the input under tap k = (u·KW + v)·C + c of output pixel p = (n·OH + i)·OW + j,
-    0 in the padding or for p >= pixels or k > taps; tap k = taps is the bias tap, 1."""
-    channels = x.shape[3]
-    value = x.dtype.type(0)
-    if p < pixels and k == taps:
-        value = x.dtype.type(1)
-    elif p < pixels and k < taps:
-        j = p % out_w
-        i = (p // out_w) % out_h
-        n = p // (out_w * out_h)
-        c = k % channels
-        v = (k // channels) % kw
-        u = k // (channels * kw)
-        r, q = i * stride_h + u - pad_top, j * stride_w + v - pad_left
-        if 0 <= r < x.shape[1] and 0 <= q < x.shape[2]:
-            value = x[n, r, q, c]
-    stage[a, b] = value
+def pixel_origin(p, out_h, out_w, stride_h, stride_w, pad_top, pad_left):
+    """(n, top, left) of output pixel p = (n·OH + i)·OW + j: its tap (u, v) reads x[n, top + u, left + v],
+    top = i·s_h − p_top, left = j·s_w − p_left."""
+    j = p % out_w
+    rest = p // out_w
+    return rest // out_h, (rest % out_h) * stride_h - pad_top, j * stride_w - pad_left
+
+
+@cuda.jit(device=True, cache=True)
+def tap_offset(k, kw, channels):
+    """(u, v, c) of tap k = (u·KW + v)·C + c."""
+    c = k % channels
+    rest = k // channels
+    return rest // kw, rest % kw, c
+
+
+@cuda.jit(device=True, cache=True)
+def input_at(x, n, r, q, c):
+    """x[n, r, q, c], 0 outside the image (the zero padding)."""
+    if 0 <= r < x.shape[1] and 0 <= q < x.shape[2]:
+        return x[n, r, q, c]
+    return x.dtype.type(0)
+
+
+@cuda.jit(device=True, cache=True)
+def output_index(offset, stride, count):
+    """The i in [0, count) with i·stride = offset, or −1 if there is none."""
+    if offset < 0:
+        return -1
+    i = offset
+    if stride > 1:
+        i = offset // stride
+        if i * stride != offset:
+            return -1
+    return i if i < count else -1
 
 
 @cuda.jit(device=True, cache=True)
@@ -107,28 +127,6 @@ def multiply_stage(left, right, total):
         for a in range(PER):
             for b in range(PER):
                 total[a, b] += rows[a] * columns[b]
-
-
-@cuda.jit(device=True, cache=True)
-def load_upstream(g, q, k, inputs, inner, height, width, kw, stride_h, stride_w, pad_top, pad_left, stage, a, b):
-    """stage[a, b] = the g value that input pixel q = (n·H + h)·W + w receives through entry k = (u·KW + v)·F + f:
-    g[n, i, j, f] for the output pixel (i, j) whose tap (u, v) lies on (h, w); 0 if there is none, or if
-    q >= inputs or k >= inner."""
-    filters = g.shape[3]
-    value = g.dtype.type(0)
-    if q < inputs and k < inner:
-        f = k % filters
-        v = (k // filters) % kw
-        u = k // (filters * kw)
-        w = q % width
-        h = (q // width) % height
-        n = q // (width * height)
-        down, across = h + pad_top - u, w + pad_left - v  # = i·s_h and j·s_w if (i, j) exists
-        if down >= 0 and across >= 0 and down % stride_h == 0 and across % stride_w == 0:
-            i, j = down // stride_h, across // stride_w
-            if i < g.shape[1] and j < g.shape[2]:
-                value = g[n, i, j, f]
-    stage[a, b] = value
 
 
 # -- forward ----------------------------------------------------------------------------------------
@@ -155,13 +153,17 @@ def _convolve(x, W, b, stride_h, stride_w, pad_top, pad_left, relu, y):
 
 
 # Block (bx, by) computes the 64 × 64 tile y₂[64·bx :, 64·by :] of y₂ = y as (pixels, F); thread (tx, ty) the
-# 4 × 4 values at rows ty + 16a, columns tx + 16b. A stage holds 16 taps: cols[p, k] gathered from x
-# (consecutive threads load consecutive taps, i.e. channels) and W₂[k, f] (consecutive threads: consecutive filters).
+# 4 × 4 values at rows ty + 16a, columns tx + 16b. A stage holds 16 taps k: cols[p, k] gathered from x, each
+# thread copying tap k0 + t % 16 of four pixels (consecutive threads: consecutive taps, i.e. channels), and
+# W₂[k, f] (consecutive threads: consecutive filters).
 @cuda.jit(cache=True)
 def _convolve_tiled(x, weights, b, kw, stride_h, stride_w, pad_top, pad_left, relu, out_h, out_w, y):
     columns = cuda.shared.array((STEP, ROW), x.dtype)  # columns[s, a] = cols[row0 + a, k0 + s]
     kernel = cuda.shared.array((STEP, ROW), x.dtype)  # kernel[s, a] = W₂[k0 + s, col0 + a]
     total = cuda.local.array((PER, PER), x.dtype)
+    image = cuda.local.array(LOADS, int64)  # n, top, left of the pixels this thread copies (n = −1: none)
+    top = cuda.local.array(LOADS, int64)
+    left = cuda.local.array(LOADS, int64)
     zero = x.dtype.type(0)
     for a in range(PER):
         for c in range(PER):
@@ -169,15 +171,23 @@ def _convolve_tiled(x, weights, b, kw, stride_h, stride_w, pad_top, pad_left, re
     thread = cuda.threadIdx.y * TILE + cuda.threadIdx.x
     row0, col0 = cuda.blockIdx.x * SIDE, cuda.blockIdx.y * SIDE
     pixels, filters, taps = y.shape[0], y.shape[1], weights.shape[0]
+    mine = thread % STEP  # the stage row (tap) this thread copies from x
+    for r in range(LOADS):
+        p = row0 + thread // STEP + COLUMNS_PER_PASS * r
+        image[r], top[r], left[r] = pixel_origin(p, out_h, out_w, stride_h, stride_w, pad_top, pad_left)
+        if p >= pixels:
+            image[r] = -1
     for k0 in range(0, taps, STEP):
-        for e in range(thread, STEP * SIDE, TILE * TILE):
-            s, a = e % STEP, e // STEP
-            load_tap(x, row0 + a, k0 + s, pixels, taps, out_h, out_w, kw, stride_h, stride_w, pad_top, pad_left,
-                     columns, s, a)
-        for e in range(thread, STEP * SIDE, TILE * TILE):
-            a, s = e % SIDE, e // SIDE
-            k, f = k0 + s, col0 + a
-            kernel[s, a] = weights[k, f] if k < taps and f < filters else zero
+        k = k0 + mine
+        u, v, c = tap_offset(k, kw, x.shape[3])
+        for r in range(LOADS):
+            value = zero
+            if k < taps and image[r] >= 0:
+                value = input_at(x, image[r], top[r] + u, left[r] + v, c)
+            columns[mine, thread // STEP + COLUMNS_PER_PASS * r] = value
+        for r in range(LOADS):
+            s, a = thread // SIDE + ROWS_PER_PASS * r, thread % SIDE
+            kernel[s, a] = weights[k0 + s, col0 + a] if k0 + s < taps and col0 + a < filters else zero
         cuda.syncthreads()
         multiply_stage(columns, kernel, total)
         cuda.syncthreads()  # everyone is done with this stage before the next one overwrites it
@@ -239,13 +249,17 @@ def _input_gradient(g, W, stride_h, stride_w, pad_top, pad_left, dx):
 
 # Block (bx, by) computes the 64 × 64 tile dx₂[64·bx :, 64·by :] of dx₂ = dx as (N·H·W, C); thread (tx, ty) the
 # 4 × 4 values at rows ty + 16a, columns tx + 16b. The inner dimension is k = (u·KW + v)·F + f; a stage holds
-# 16 of them: the g value each input pixel receives through k (``load_upstream``) and W[u, v, c, f] (consecutive
-# threads load consecutive k, i.e. filters, in both).
+# 16 of them: the g value each input pixel receives through k (g[n, i, j, f] for the output pixel (i, j) whose tap
+# (u, v) lies on it, or 0) and W[u, v, c, f]. Each thread copies entry k0 + t % 16 for four input pixels and four
+# channels (consecutive threads: consecutive k, i.e. filters, in both).
 @cuda.jit(cache=True)
 def _input_gradient_tiled(g, W, stride_h, stride_w, pad_top, pad_left, height, width, dx):
     upstream = cuda.shared.array((STEP, ROW), g.dtype)  # upstream[s, a]: what input pixel row0 + a gets via k0 + s
     kernel = cuda.shared.array((STEP, ROW), g.dtype)  # kernel[s, a] = W[u, v, col0 + a, f] for k0 + s
     total = cuda.local.array((PER, PER), g.dtype)
+    image = cuda.local.array(LOADS, int64)  # n, h + p_top, w + p_left of the input pixels this thread copies
+    down = cuda.local.array(LOADS, int64)
+    across = cuda.local.array(LOADS, int64)
     zero = g.dtype.type(0)
     for a in range(PER):
         for c in range(PER):
@@ -253,21 +267,28 @@ def _input_gradient_tiled(g, W, stride_h, stride_w, pad_top, pad_left, height, w
     thread = cuda.threadIdx.y * TILE + cuda.threadIdx.x
     row0, col0 = cuda.blockIdx.x * SIDE, cuda.blockIdx.y * SIDE
     inputs, channels = dx.shape[0], dx.shape[1]
+    out_h, out_w = g.shape[1], g.shape[2]
     kw, filters = W.shape[1], W.shape[3]
     inner = W.shape[0] * kw * filters
+    mine = thread % STEP  # the stage row (entry k) this thread copies
+    for r in range(LOADS):
+        q = row0 + thread // STEP + COLUMNS_PER_PASS * r
+        image[r], down[r], across[r] = pixel_origin(q, height, width, 1, 1, -pad_top, -pad_left)
+        if q >= inputs:
+            image[r] = -1
     for k0 in range(0, inner, STEP):
-        for e in range(thread, STEP * SIDE, TILE * TILE):
-            s, a = e % STEP, e // STEP
-            load_upstream(g, row0 + a, k0 + s, inputs, inner, height, width, kw, stride_h, stride_w, pad_top, pad_left,
-                          upstream, s, a)
-        for e in range(thread, STEP * SIDE, TILE * TILE):
-            s, a = e % STEP, e // STEP
-            k, c = k0 + s, col0 + a
+        k = k0 + mine
+        u, v, f = tap_offset(k, kw, filters)
+        for r in range(LOADS):
+            a = thread // STEP + COLUMNS_PER_PASS * r
             value = zero
-            if k < inner and c < channels:
-                f, tap = k % filters, k // filters
-                value = W[tap // kw, tap % kw, c, f]
-            kernel[s, a] = value
+            if k < inner and image[r] >= 0:
+                i = output_index(down[r] - u, stride_h, out_h)  # the output pixel (i, j) whose tap (u, v) is here
+                j = output_index(across[r] - v, stride_w, out_w)
+                if i >= 0 and j >= 0:
+                    value = g[image[r], i, j, f]
+            upstream[mine, a] = value
+            kernel[mine, a] = W[u, v, col0 + a, f] if k < inner and col0 + a < channels else zero
         cuda.syncthreads()
         multiply_stage(upstream, kernel, total)
         cuda.syncthreads()
@@ -313,12 +334,17 @@ def _weight_gradient(x, g, kw, stride_h, stride_w, pad_top, pad_left, partial):
 
 # Block (bx, by, s) computes the 64 × 64 tile partial[s, 64·bx :, 64·by :]: Σ cols[p, k] · g₂[p, f] over the
 # pixels p of run s (k = K: the bias tap, 1); thread (tx, ty) the 4 × 4 values at rows ty + 16a, columns tx + 16b.
-# A stage holds 16 pixels: cols[p, k] (consecutive threads: consecutive taps) and g₂[p, f] (consecutive filters).
+# A stage holds 16 pixels: cols[p, k], each thread copying four taps of pixel p0 + t // 16 (consecutive threads:
+# consecutive taps, i.e. channels), and g₂[p, f] (consecutive threads: consecutive filters).
 @cuda.jit(cache=True)
 def _weight_gradient_tiled(x, g, kw, stride_h, stride_w, pad_top, pad_left, out_h, out_w, partial):
     columns = cuda.shared.array((STEP, ROW), x.dtype)  # columns[s, a] = cols[p0 + s, row0 + a]
     upstream = cuda.shared.array((STEP, ROW), x.dtype)  # upstream[s, a] = g₂[p0 + s, col0 + a]
     total = cuda.local.array((PER, PER), x.dtype)
+    tap = cuda.local.array(LOADS, int64)  # k, u, v, c of the taps this thread copies
+    tap_u = cuda.local.array(LOADS, int64)
+    tap_v = cuda.local.array(LOADS, int64)
+    tap_c = cuda.local.array(LOADS, int64)
     zero = x.dtype.type(0)
     for a in range(PER):
         for c in range(PER):
@@ -326,17 +352,25 @@ def _weight_gradient_tiled(x, g, kw, stride_h, stride_w, pad_top, pad_left, out_
     thread = cuda.threadIdx.y * TILE + cuda.threadIdx.x
     row0, col0, run = cuda.blockIdx.x * SIDE, cuda.blockIdx.y * SIDE, cuda.blockIdx.z
     splits, rows, filters = partial.shape
-    pixels = g.shape[0]
+    taps, pixels = rows - 1, g.shape[0]
     first, last = run * pixels // splits, (run + 1) * pixels // splits
+    mine = thread // COLUMNS_PER_PASS  # the stage row (pixel) this thread copies from x
+    for r in range(LOADS):
+        tap[r] = row0 + thread % COLUMNS_PER_PASS + COLUMNS_PER_PASS * r
+        tap_u[r], tap_v[r], tap_c[r] = tap_offset(tap[r], kw, x.shape[3])
     for p0 in range(first, last, STEP):
-        for e in range(thread, STEP * SIDE, TILE * TILE):
-            a, s = e % SIDE, e // SIDE
-            load_tap(x, p0 + s, row0 + a, last, rows - 1, out_h, out_w, kw, stride_h, stride_w, pad_top, pad_left,
-                     columns, s, a)
-        for e in range(thread, STEP * SIDE, TILE * TILE):
-            a, s = e % SIDE, e // SIDE
-            p, f = p0 + s, col0 + a
-            upstream[s, a] = g[p, f] if p < last and f < filters else zero
+        p = p0 + mine
+        n, top, left = pixel_origin(p, out_h, out_w, stride_h, stride_w, pad_top, pad_left)
+        for r in range(LOADS):
+            value = zero
+            if p < last and tap[r] < taps:
+                value = input_at(x, n, top + tap_u[r], left + tap_v[r], tap_c[r])
+            elif p < last and tap[r] == taps:
+                value = x.dtype.type(1)
+            columns[mine, thread % COLUMNS_PER_PASS + COLUMNS_PER_PASS * r] = value
+        for r in range(LOADS):
+            s, a = thread // SIDE + ROWS_PER_PASS * r, thread % SIDE
+            upstream[s, a] = g[p0 + s, col0 + a] if p0 + s < last and col0 + a < filters else zero
         cuda.syncthreads()
         multiply_stage(columns, upstream, total)
         cuda.syncthreads()
