@@ -99,21 +99,6 @@ def simulated():
     return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
 
 
-def simulator_arrays_like_real_ones():
-    """The simulator's device arrays lack ``__cuda_array_interface__`` (how the engine recognises a
-    device array) and their ``shape`` refuses negative indices, unlike numba's real device arrays:
-    make them behave like the real ones (nothing to do on a GPU)."""
-    if not simulated():
-        return
-    from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
-
-    if "__cuda_array_interface__" not in FakeCUDAArray.__dict__:
-        FakeCUDAArray.__cuda_array_interface__ = property(lambda self: {
-            "shape": self._ary.shape, "typestr": self._ary.dtype.str, "data": (self._ary.ctypes.data, False),
-            "strides": None if self._ary.flags.c_contiguous else self._ary.strides, "version": 3})
-        FakeCUDAArray.shape = property(lambda self: tuple(self._ary.shape))
-
-
 # -- the engine's side -------------------------------------------------------------------------------
 def engine_lenet(sizes):
     import engine
@@ -344,14 +329,14 @@ class Transfers:
 
         def to_device(original):
             def counted(array, *args, **kwargs):
-                if counting() and not hasattr(array, "__cuda_array_interface__"):
+                if counting() and not hasattr(array, "copy_to_host"):
                     self.up.append(np.asarray(array).nbytes)
                 return original(array, *args, **kwargs)
             return counted
 
         def copy_to_device(original):
             def counted(target, source, *args, **kwargs):
-                if counting() and not hasattr(source, "__cuda_array_interface__"):
+                if counting() and not hasattr(source, "copy_to_host"):
                     self.up.append(np.asarray(source).nbytes)
                 return original(target, source, *args, **kwargs)
             return counted
@@ -413,7 +398,6 @@ def copy_check(step):
 # -- start-up ----------------------------------------------------------------------------------------------
 def first_step(smoke):
     """In a fresh process (``--first-step``): build the LeNet on "cuda" and run one training step."""
-    simulator_arrays_like_real_ones()
     from numba import cuda
 
     import engine
@@ -574,7 +558,6 @@ def main(argv=None):
         return 2
     if args.first_step:
         return first_step(args.smoke)
-    simulator_arrays_like_real_ones()
     sizes = SMOKE if args.smoke else FULL
     rounds, repeats, warm_up = (1, 1, 0) if args.smoke else (args.rounds, args.repeats, WARM_UP_CALLS)
 

@@ -88,17 +88,8 @@ def _record_launches():
     simulator.FakeCUDAKernel.__call__ = recorded
 
 
-def _host_shapes_like_real_ones():
-    """On the host, a real device array's shape is a plain tuple; the simulator's refuses negative
-    indices (as a shape inside a kernel does), which the functional layer's x.shape[-1] uses."""
-    from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
-
-    FakeCUDAArray.shape = property(lambda self: tuple(self._ary.shape))
-
-
 if os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0") and importlib.util.find_spec("numba_cuda"):
     _record_launches()
-    _host_shapes_like_real_ones()
 
 
 def pytest_collection_modifyitems(items):

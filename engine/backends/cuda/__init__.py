@@ -24,9 +24,21 @@ on the CPU: slow, but exact, which is how the tests check them without a GPU.
 
 import importlib
 
-from ..cuda_device import CudaUnavailableError, require_cuda, require_numba_cuda
+from ..cuda_device import CudaUnavailableError, require_cuda, require_numba_cuda, simulated
 
 require_numba_cuda()  # numba.cuda below must be numba-cuda's, not Numba's deprecated copy
+
+
+def _host_shapes_like_real_ones():
+    """On the host, a real device array's shape is a plain tuple; the simulator's refuses negative
+    indices (as a shape inside a kernel does), and the functional layer reads x.shape[-1]."""
+    from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
+
+    FakeCUDAArray.shape = property(lambda self: tuple(self._ary.shape))
+
+
+if simulated():
+    _host_shapes_like_real_ones()
 
 from .memory import assign, empty, to_device, to_host, zeros  # noqa: E402
 
