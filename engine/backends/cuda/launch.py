@@ -1,9 +1,19 @@
-"""Launch configurations: how many blocks of how many threads cover an output."""
+"""Launch configurations: how many blocks of how many threads cover an output.
+
+Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``, how the tests run without a GPU)
+runs every GPU thread as a Python thread, so its cost is per thread, not per element:
+there the same kernels run with one-warp blocks and 8×8 tiles. They are written for
+any power-of-two block size, and the compile check (tests/cuda/test_kernels_compile.py)
+compiles them with the GPU's sizes.
+"""
 
 from __future__ import annotations
 
-THREADS = 256  # threads per block for one-thread-per-element kernels: 8 warps
-TILE = 16  # side of the square tiles of the matrix product (16×16 = 256 threads)
+from ..cuda_device import simulated
+
+WARP = 32
+THREADS = WARP if simulated() else 256  # threads per block of 1-D kernels and reductions: 8 warps on a GPU
+TILE = 8 if simulated() else 16  # side of the square tiles of the matrix products (16×16 = 256 threads on a GPU)
 
 
 def blocks_for(n: int, threads: int = THREADS) -> int:
@@ -12,7 +22,9 @@ def blocks_for(n: int, threads: int = THREADS) -> int:
 
 
 def elementwise(n: int, threads: int = THREADS):
-    """``kernel[elementwise(n)](...)``: a 1-D grid with one thread per element i = cuda.grid(1) < n."""
+    """``kernel[elementwise(n)](...)``: a 1-D grid with one thread per element i = cuda.grid(1) < n.
+    Fewer than ``threads`` elements get one block of just enough whole warps."""
+    threads = min(threads, WARP * blocks_for(n, WARP))
     return blocks_for(n, threads), threads
 
 

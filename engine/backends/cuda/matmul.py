@@ -25,12 +25,12 @@ add their 8 partial sums in shared memory.
 
 from numba import cuda
 
-from .launch import TILE, blocks_for
+from .launch import THREADS, TILE, blocks_for
 from .memory import work_buffer
 
 PADDED = TILE + 1  # row length of a shared tile: a column of it then lies in 16 different memory banks
 SUM_COLUMNS = 32  # columns of a column_sums block: one warp reads 32 consecutive values of a row
-SUM_ROWS = 8  # rows of threads of a column_sums block (32 × 8 = 256 threads)
+SUM_ROWS = THREADS // SUM_COLUMNS  # rows of threads of a column_sums block (32 × 8 = 256 threads on a GPU)
 
 
 # Thread (i, j) of the 2-D grid computes out[i, j] (i = row from threadIdx.y, j = column from threadIdx.x);
