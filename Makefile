@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench oracle lint clean
+.PHONY: demo test bench bench-gpu oracle lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/grading.py --json bench-output/grading.json
+
+# The GPU benchmark (an NVIDIA GPU, numba-cuda and a CUDA build of PyTorch): the engine on "cuda"
+# against PyTorch on the same GPU; bench-output/gpu.md is the table for the README's Speed section.
+bench-gpu: $(STAMP)
+	$(BIN)/python benchmarks/gpu.py --json bench-output/gpu.json --markdown bench-output/gpu.md
 
 # PyTorch (CPU build) as a test oracle and benchmark peer, and NVIDIA's NVVM and NVRTC
 # libraries, with which the GPU kernels are compiled for a real GPU without one; the tests
