@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import validation as check
+from .backends import to_host
 
 
 class Callback:
@@ -74,7 +75,8 @@ class EarlyStopping(Callback):
         if self._improves(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights:
-                self._best_arrays = {key: np.array(array) for key, array in model.state_dict().items()}
+                # copies (on the host: a GPU model's weights come down once per better epoch, not per step)
+                self._best_arrays = {key: np.array(to_host(array)) for key, array in model.state_dict().items()}
             return
         self.wait += 1
         if self.wait >= self.patience:

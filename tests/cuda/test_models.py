@@ -206,3 +206,23 @@ def test_predict_and_forward_on_the_gpu(cuda, rng):
     out = gpu(x)
     assert backend_name(out) == "cuda" and out.shape == (3, 3)
     np.testing.assert_allclose(gpu.predict(x, batch_size=2), host(out), rtol=1e-12)
+
+
+def test_early_stopping_restores_the_best_epoch_on_the_gpu(cuda, rng):
+    def layers():
+        return [engine.Dense(3, activation="softmax")]
+
+    x, y = rng.normal(size=(3, 2)), rng.integers(0, 3, size=3)
+    histories, models = [], []
+    for backend in ("cpu", "cuda"):
+        model = engine.Sequential(layers(), input_shape=(2,), seed=0, dtype=np.float64, backend=backend)
+        stop = engine.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True)
+        histories.append(model.fit(x, y, "cross_entropy", engine.SGD(lr=5.0), epochs=3, batch_size=3,
+                                   validation_data=(x, y), callbacks=[stop], verbose=False))
+        models.append((model, stop.best_epoch))
+    (cpu, best_cpu), (gpu, best_gpu) = models
+    assert best_cpu == best_gpu
+    np.testing.assert_allclose(histories[1]["val_loss"], histories[0]["val_loss"], rtol=RTOL)
+    for key, value in cpu.state_dict().items():
+        assert backend_name(gpu.state_dict()[key]) == "cuda"
+        assert_same(value, gpu.state_dict()[key], rtol=RTOL, atol=1e-12, where=key)
