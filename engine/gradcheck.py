@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .backends import to_host
+
 
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central differences of the scalar function ``f()`` with respect to the array ``x``.
@@ -101,7 +103,7 @@ def check_model_gradients(model, x, target, loss, eps=1e-6, max_entries=20, seed
     if model.dtype != np.float64:
         raise TypeError("check_model_gradients needs a model built with dtype=np.float64")
     model.loss_and_backward(x, target, loss)
-    analytic_grads = {id(p): p.grad.reshape(-1).copy() for p in model.parameters()}
+    analytic_grads = {id(p): np.array(to_host(p.grad)).reshape(-1) for p in model.parameters()}  # copies
     rng = np.random.default_rng(seed)
     errors = {}
     for name, p in model.named_parameters().items():

@@ -226,3 +226,12 @@ def test_early_stopping_restores_the_best_epoch_on_the_gpu(cuda, rng):
     for key, value in cpu.state_dict().items():
         assert backend_name(gpu.state_dict()[key]) == "cuda"
         assert_same(value, gpu.state_dict()[key], rtol=RTOL, atol=1e-12, where=key)
+
+
+def test_finite_differences_check_a_gpu_model(cuda, rng):
+    model = engine.Sequential([engine.Dense(3, activation="softmax")], input_shape=(2,), seed=0, dtype=np.float64,
+                              backend="cuda")
+    result = engine.check_model_gradients(model, rng.normal(size=(2, 2)), rng.integers(0, 3, size=2),
+                                          "cross_entropy", max_entries=1)
+    assert result.passed, result
+    assert all(backend_name(p.value) == "cuda" for p in model.parameters())
