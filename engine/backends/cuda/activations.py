@@ -15,7 +15,8 @@ Launch plan. The elementwise functions give one thread to one element
 (``launch.elementwise``): consecutive threads read consecutive addresses. The
 row-wise ones give one block to one row: its threads stride along the row, so
 that a warp reads 32 consecutive values, then combine their partial maxima and
-sums with a tree in shared memory (``block_max``, ``block_sum``). A block has
+sums with a tree in shared memory (``block_reduce``; ``row_max`` and ``row_log_norm``
+give a row's max z and log Σ e^(z − max z), also to the softmax losses). A block has
 ``reduction_threads(width)`` threads: a power of two from 32 (one warp, for the ten
 classes of a classifier) up to 256, so that short rows do not leave most of a
 block idle. Sums are accumulated in float64, as the CPU does.
@@ -39,10 +40,24 @@ def reduction_threads(count: int) -> int:
     return threads
 
 
-# -- block reductions (device functions shared by the row-wise kernels and the losses) -----------
+# -- block reductions (device functions shared by the row-wise kernels, the losses and arrays) ------
+SUM, MIN, MAX = 0, 1, 2  # what a block reduction computes (``block_reduce``, ``combine``)
+
+
 @cuda.jit(device=True, cache=True)
-def block_sum(shared, value):
-    """Σ of ``value`` over the threads of the block; every thread gets the total.
+def combine(a, b, kind):
+    """a + b, min(a, b) or max(a, b), as ``kind`` is SUM, MIN or MAX."""
+    if kind == SUM:
+        return a + b
+    if kind == MIN:
+        return min(a, b)
+    return max(a, b)
+
+
+@cuda.jit(device=True, cache=True)
+def block_reduce(shared, value, kind):
+    """The sum, minimum or maximum (``kind`` SUM, MIN or MAX) of ``value`` over the threads of the block;
+    every thread gets the result.
 
     ``shared`` is a shared array with at least blockDim.x entries (any block size);
     it is free for reuse when this returns. Every thread of the block must call it.
@@ -55,56 +70,54 @@ def block_sum(shared, value):
     while half < n:
         half *= 2
     half //= 2
-    while half > 0:  # a tree: thread t adds in the entry `half` places on, halving the live entries
+    while half > 0:  # a tree: thread t combines in the entry `half` places on, halving the live entries
         if t < half and t + half < n:
-            shared[t] += shared[t + half]
+            shared[t] = combine(shared[t], shared[t + half], kind)
         cuda.syncthreads()
         half //= 2
-    total = shared[0]
+    result = shared[0]
     cuda.syncthreads()
-    return total
+    return result
+
+
+@cuda.jit(device=True, cache=True)
+def block_sum(shared, value):
+    """Σ of ``value`` over the threads of the block; every thread gets the total (``block_reduce``)."""
+    return block_reduce(shared, value, SUM)
 
 
 @cuda.jit(device=True, cache=True)
 def block_max(shared, value):
-    """max of ``value`` over the threads of the block; every thread gets it (as ``block_sum``)."""
-    t = cuda.threadIdx.x
-    n = cuda.blockDim.x
-    shared[t] = value
-    cuda.syncthreads()
-    half = 1
-    while half < n:
-        half *= 2
-    half //= 2
-    while half > 0:
-        if t < half and t + half < n:
-            shared[t] = max(shared[t], shared[t + half])
-        cuda.syncthreads()
-        half //= 2
-    top = shared[0]
-    cuda.syncthreads()
-    return top
+    """max of ``value`` over the threads of the block; every thread gets it (``block_reduce``)."""
+    return block_reduce(shared, value, MAX)
 
 
 @cuda.jit(device=True, cache=True)
 def block_min(shared, value):
-    """min of ``value`` over the threads of the block; every thread gets it (as ``block_sum``)."""
-    t = cuda.threadIdx.x
-    n = cuda.blockDim.x
-    shared[t] = value
-    cuda.syncthreads()
-    half = 1
-    while half < n:
-        half *= 2
-    half //= 2
-    while half > 0:
-        if t < half and t + half < n:
-            shared[t] = min(shared[t], shared[t + half])
-        cuda.syncthreads()
-        half //= 2
-    low = shared[0]
-    cuda.syncthreads()
-    return low
+    """min of ``value`` over the threads of the block; every thread gets it (``block_reduce``)."""
+    return block_reduce(shared, value, MIN)
+
+
+# -- row reductions (the row-wise kernels here and the softmax losses) -----------------------------
+@cuda.jit(device=True, cache=True)
+def row_max(x, r, t, step, top_cache):
+    """max_k x[r, k] for block r, whose thread t takes the columns k = t, t + step, ...; every thread
+    gets it. ``top_cache`` is a shared array of x's dtype (as in ``block_reduce``)."""
+    top = x[r, 0]
+    for k in range(t, x.shape[1], step):
+        top = max(top, x[r, k])
+    return block_max(top_cache, top)
+
+
+@cuda.jit(device=True, cache=True)
+def row_log_norm(x, r, t, step, top_cache, sum_cache):
+    """(max z, log Σ e^(z − max z)) of the row z = x[r, :], shared out as in ``row_max``; the sum is
+    accumulated in float64 (``sum_cache``: a float64 shared array). Every thread gets both."""
+    top = row_max(x, r, t, step, top_cache)
+    total = 0.0
+    for k in range(t, x.shape[1], step):
+        total += math.exp(x[r, k] - top)
+    return top, math.log(block_sum(sum_cache, total))
 
 
 # -- elementwise: thread i computes y[i] (or dx[i]) ------------------------------------------------
@@ -244,10 +257,7 @@ def _softmax_forward(x, y):
     top_cache = cuda.shared.array(THREADS, x.dtype)
     sum_cache = cuda.shared.array(THREADS, float64)
     width = x.shape[1]
-    top = x[r, 0]
-    for k in range(t, width, step):
-        top = max(top, x[r, k])
-    top = block_max(top_cache, top)
+    top = row_max(x, r, t, step, top_cache)
     total = 0.0
     for k in range(t, width, step):
         y[r, k] = math.exp(x[r, k] - top)
@@ -277,16 +287,8 @@ def _log_softmax_forward(x, y):
     r, t, step = cuda.blockIdx.x, cuda.threadIdx.x, cuda.blockDim.x
     top_cache = cuda.shared.array(THREADS, x.dtype)
     sum_cache = cuda.shared.array(THREADS, float64)
-    width = x.shape[1]
-    top = x[r, 0]
-    for k in range(t, width, step):
-        top = max(top, x[r, k])
-    top = block_max(top_cache, top)
-    total = 0.0
-    for k in range(t, width, step):
-        total += math.exp(x[r, k] - top)
-    log_total = math.log(block_sum(sum_cache, total))
-    for k in range(t, width, step):
+    top, log_total = row_log_norm(x, r, t, step, top_cache, sum_cache)
+    for k in range(t, x.shape[1], step):
         y[r, k] = (x[r, k] - top) - log_total  # the parentheses keep log Σ when |max z| is huge
 
 

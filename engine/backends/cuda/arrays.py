@@ -3,15 +3,16 @@
 arrays never leave the device.
 
 Launch plan: every kernel but ``squared_norm`` gives one thread to one output element
-(``launch.elementwise``). ``squared_norm`` sums in shared memory within each block, then
-one block adds the blocks' partial sums, and the one scalar comes down (it is part of
-the loss).
+(``launch.elementwise``). ``squared_norm`` sums in shared memory within each block
+(``activations.block_sum``), then the blocks' partial sums the same way, until one
+block is left, and the one scalar comes down (it is part of the loss).
 """
 
 from __future__ import annotations
 
 from numba import cuda
 
+from .activations import block_sum
 from .launch import THREADS, blocks_for, elementwise
 from .memory import work_buffer
 
@@ -59,24 +60,16 @@ def add_scaled(target, source, factor):
     _add_scaled[elementwise(target.size)](_flat(target), _flat(source), target.dtype.type(factor))
 
 
-# Block b sums a[b·THREADS + k] over its threads k (tree reduction in shared memory) into partial[b];
-# with a single block this is the whole sum.
+# Thread i takes a[i] (squared with ``squared``); block b sums its threads' values (a tree in shared memory,
+# ``block_sum``, in a's dtype) into partial[b]; with a single block this is the whole sum.
 @cuda.jit(cache=True)
 def _block_sums_of_squares(a, squared, partial):
     cache = cuda.shared.array(THREADS, a.dtype)
-    k = cuda.threadIdx.x
-    i = cuda.blockIdx.x * THREADS + k
+    i = cuda.grid(1)
     value = a[i] if i < a.size else 0
-    cache[k] = value * value if squared else value
-    cuda.syncthreads()
-    width = THREADS // 2
-    while width > 0:
-        if k < width:
-            cache[k] += cache[k + width]
-        cuda.syncthreads()
-        width //= 2
-    if k == 0:
-        partial[cuda.blockIdx.x] = cache[0]
+    total = block_sum(cache, value * value if squared else value)
+    if cuda.threadIdx.x == 0:
+        partial[cuda.blockIdx.x] = total
 
 
 def squared_norm(a) -> float:

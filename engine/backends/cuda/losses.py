@@ -37,7 +37,18 @@ import math
 import numpy as np
 from numba import cuda, float64, int64
 
-from .activations import block_max, block_min, block_sum, reduction_threads
+from .activations import (
+    MAX,
+    MIN,
+    SUM,
+    block_max,
+    block_min,
+    block_reduce,
+    block_sum,
+    combine,
+    reduction_threads,
+    row_log_norm,
+)
 from .launch import THREADS, blocks_for, per_row
 from .memory import to_device, work_buffer
 
@@ -51,42 +62,28 @@ def _grid(size):
 
 
 # -- combining the partial results ----------------------------------------------------------------
-# One block: thread t adds partial[q, t], partial[q, t + T], ... for each quantity q, then the block
-# combines its threads' values in shared memory; thread 0 writes out[q] = total / divisor for sums,
-# and out[q] = the minimum or maximum for the quantities marked by `kinds` (0 sum, 1 min, 2 max).
+# One block: for each quantity q, thread t combines partial[q, t], partial[q, t + T], ... (their sum,
+# minimum or maximum, as kinds[q] is SUM, MIN or MAX), then the block combines its threads' values in
+# shared memory; thread 0 writes out[q] = sum / divisor, or the minimum or maximum.
 @cuda.jit(cache=True)
 def _finish(partial, kinds, divisor, out):
     cache = cuda.shared.array(THREADS, float64)
     t, step = cuda.threadIdx.x, cuda.blockDim.x
     for q in range(partial.shape[0]):
-        if kinds[q] == 0:
-            total = 0.0
-            for b in range(t, partial.shape[1], step):
-                total += partial[q, b]
-            total = block_sum(cache, total)
-            if t == 0:
-                out[q] = total / divisor
-        elif kinds[q] == 1:
-            low = math.inf
-            for b in range(t, partial.shape[1], step):
-                low = min(low, partial[q, b])
-            low = block_min(cache, low)
-            if t == 0:
-                out[q] = low
-        else:
-            high = -math.inf
-            for b in range(t, partial.shape[1], step):
-                high = max(high, partial[q, b])
-            high = block_max(cache, high)
-            if t == 0:
-                out[q] = high
+        kind = kinds[q]
+        value = 0.0 if kind == SUM else (math.inf if kind == MIN else -math.inf)  # the identity of the kind
+        for b in range(t, partial.shape[1], step):
+            value = combine(value, partial[q, b], kind)
+        value = block_reduce(cache, value, kind)
+        if t == 0:
+            out[q] = value / divisor if kind == SUM else value
 
 
 _KINDS = {}
 
 
 def _kinds(pattern):
-    """A device array of the reduction kinds (0 sum, 1 min, 2 max), uploaded once per pattern."""
+    """A device array of the reduction kinds (SUM, MIN, MAX), uploaded once per pattern."""
     if pattern not in _KINDS:
         _KINDS[pattern] = to_device(np.array(pattern, np.int64))
     return _KINDS[pattern]
@@ -122,7 +119,7 @@ def mean_squared_error(prediction, target, grad):
     blocks, threads = _grid(prediction.size)
     partial = work_buffer("losses.partial", (1, blocks), np.float64)
     _mean_squared_error[blocks, threads](prediction, target, grad, partial)
-    return float(_reduce(partial, (0,), prediction.size)[0])
+    return float(_reduce(partial, (SUM,), prediction.size)[0])
 
 
 # Grid-stride as _mean_squared_error. partial[0, b]: the block's loss terms; partial[1..4, b]: the
@@ -166,7 +163,7 @@ def binary_cross_entropy(probabilities, targets, eps, grad):
     blocks, threads = _grid(probabilities.size)
     partial = work_buffer("losses.partial", (5, blocks), np.float64)
     _binary_cross_entropy[blocks, threads](probabilities, targets, float(eps), grad, partial)
-    loss, p_low, p_high, t_low, t_high = _reduce(partial, (0, 1, 2, 1, 2), probabilities.size)
+    loss, p_low, p_high, t_low, t_high = _reduce(partial, (SUM, MIN, MAX, MIN, MAX), probabilities.size)
     _check_range("probabilities", p_low, p_high, probabilities.dtype)
     _check_range("targets", t_low, t_high, probabilities.dtype)
     return float(loss)
@@ -203,7 +200,7 @@ def binary_cross_entropy_with_logits(logits, targets, grad):
     blocks, threads = _grid(logits.size)
     partial = work_buffer("losses.partial", (3, blocks), np.float64)
     _binary_cross_entropy_with_logits[blocks, threads](logits, targets, grad, partial)
-    loss, t_low, t_high = _reduce(partial, (0, 1, 2), logits.size)
+    loss, t_low, t_high = _reduce(partial, (SUM, MIN, MAX), logits.size)
     _check_range("targets", t_low, t_high, logits.dtype)
     return float(loss)
 
@@ -217,14 +214,7 @@ def _softmax_cross_entropy_labels(logits, labels, grad, partial):
     top_cache = cuda.shared.array(THREADS, logits.dtype)
     sum_cache = cuda.shared.array(THREADS, float64)
     n, k = logits.shape
-    top = logits[r, 0]
-    for j in range(t, k, step):
-        top = max(top, logits[r, j])
-    top = block_max(top_cache, top)
-    norm = 0.0
-    for j in range(t, k, step):
-        norm += math.exp(logits[r, j] - top)
-    log_norm = math.log(block_sum(sum_cache, norm))
+    top, log_norm = row_log_norm(logits, r, t, step, top_cache, sum_cache)
     label = labels[r]
     for j in range(t, k, step):
         g = math.exp((logits[r, j] - top) - log_norm) / n
@@ -242,7 +232,7 @@ def softmax_cross_entropy_labels(logits, labels, grad):
     rows, width = logits.shape
     partial = work_buffer("losses.partial", (1, rows), np.float64)
     _softmax_cross_entropy_labels[per_row(rows, reduction_threads(width))](logits, labels, grad, partial)
-    return float(_reduce(partial, (0,), rows)[0])
+    return float(_reduce(partial, (SUM,), rows)[0])
 
 
 # Block r computes grad[r, :] and partial[0, r], the row's loss −Σ_k t_rk log softmax(z_r)_k; its thread
@@ -253,16 +243,10 @@ def _softmax_cross_entropy_targets(logits, targets, grad, partial):
     top_cache = cuda.shared.array(THREADS, logits.dtype)
     sum_cache = cuda.shared.array(THREADS, float64)
     n, k = logits.shape
-    top = logits[r, 0]
-    for j in range(t, k, step):
-        top = max(top, logits[r, j])
-    top = block_max(top_cache, top)
-    norm = 0.0
+    top, log_norm = row_log_norm(logits, r, t, step, top_cache, sum_cache)
     mass = 0.0
     for j in range(t, k, step):
-        norm += math.exp(logits[r, j] - top)
         mass += targets[r, j]
-    log_norm = math.log(block_sum(sum_cache, norm))
     mass = block_sum(sum_cache, mass)
     row = 0.0
     for j in range(t, k, step):
@@ -281,7 +265,7 @@ def softmax_cross_entropy_targets(logits, targets, grad):
     rows, width = logits.shape
     partial = work_buffer("losses.partial", (1, rows), np.float64)
     _softmax_cross_entropy_targets[per_row(rows, reduction_threads(width))](logits, targets, grad, partial)
-    return float(_reduce(partial, (0,), rows)[0])
+    return float(_reduce(partial, (SUM,), rows)[0])
 
 
 # -- accuracy counters ------------------------------------------------------------------------------
@@ -341,7 +325,7 @@ def _count(kernel, size, *arguments):
     blocks = blocks_for(size, threads)
     counts = work_buffer("losses.counts", (1, blocks), np.float64)
     kernel[blocks, threads](*arguments, counts)
-    return int(_reduce(counts, (0,), 1)[0])
+    return int(_reduce(counts, (SUM,), 1)[0])
 
 
 def correct_labels(scores, labels) -> int:
