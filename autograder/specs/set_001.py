@@ -185,6 +185,15 @@ def _labels(rng, n, k):
     return rng.integers(0, k, size=n).astype(np.int64)
 
 
+def _logits_thousands_apart(rng, n, k):
+    """Logits on a scale of 1000, and labels; the first sample's label sits 3000 below the rest of its
+    row, so that its probability is e^−3000 = 0 in float64 whatever the draw (a softmax taken before the
+    logarithm then gives an infinite loss)."""
+    z, labels = normal(rng, n, k, scale=1000.0), _labels(rng, n, k)
+    z[0, labels[0]] = np.delete(z[0], labels[0]).max() - 3000.0
+    return z, labels
+
+
 def _softmax_cases(rng):
     n, k = int(rng.integers(3, 9)), int(rng.integers(3, 7))
     m, classes = int(rng.integers(1, 20)), int(rng.integers(2, 11))
@@ -197,7 +206,7 @@ def _softmax_cases(rng):
              note("logits iguales: softmax uniforme", "equal logits: a uniform softmax")),
         Case("edge", (1000.0 + normal(rng, n, k), _labels(rng, n, k)),
              note("logits cercanos a 1000: exp(1000) desborda", "logits near 1000: exp(1000) overflows")),
-        Case("edge", (normal(rng, n, k, scale=1000.0), _labels(rng, n, k)),
+        Case("edge", _logits_thousands_apart(rng, n, k),
              note("logits a miles de distancia: algunas probabilidades son 0 en float64",
                   "logits thousands apart: some probabilities are 0 in float64")),
         Case("random", (normal(rng, m, classes, scale=2.0), _labels(rng, m, classes))),
