@@ -5,6 +5,7 @@ import pytest
 from backends_agree import assert_same, device
 
 from engine.backends import get_backend
+from engine.backends.cuda.launch import THREADS  # blocks of 32 threads in the simulator, 256 on a GPU
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_add_scaled_in_place(cuda, cpu, rng):
     assert_same(target, on_gpu)
 
 
-@pytest.mark.parametrize("size", [1, 255, 256, 257, 600])
+@pytest.mark.parametrize("size", [1, THREADS - 1, THREADS, THREADS + 1, 2 * THREADS + 5])
 def test_squared_norm_over_one_and_several_blocks(cuda, cpu, rng, size):
     a = rng.normal(size=size)
     assert_same(cpu.arrays.squared_norm(a), cuda.arrays.squared_norm(device(a)))
