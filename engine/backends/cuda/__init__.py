@@ -23,6 +23,7 @@ on the CPU: slow, but exact, which is how the tests check them without a GPU.
 """
 
 import importlib
+import sys
 
 from ..cuda_device import CudaUnavailableError, require_cuda, require_numba_cuda, simulated
 
@@ -39,6 +40,10 @@ def _host_shapes_like_real_ones():
 
 if simulated():
     _host_shapes_like_real_ones()
+    # The simulator runs a block's threads as Python threads that wait for each other at every
+    # cuda.syncthreads(); with Python's default 5 ms GIL switch interval a block with barriers takes
+    # about eight times as long as with 0.1 ms.
+    sys.setswitchinterval(1e-4)
 
 from .memory import assign, empty, to_device, to_host, zeros  # noqa: E402
 
