@@ -42,8 +42,9 @@ if simulated():
     _host_shapes_like_real_ones()
     # The simulator runs a block's threads as Python threads that wait for each other at every
     # cuda.syncthreads(); with Python's default 5 ms GIL switch interval a block with barriers takes
-    # about eight times as long as with 0.1 ms.
-    sys.setswitchinterval(1e-4)
+    # about six times as long as with 0.5 ms. (Much shorter intervals, with 256-thread blocks, made
+    # the simulator's own barrier let a thread through early now and then.)
+    sys.setswitchinterval(5e-4)
 
 from .memory import assign, empty, to_device, to_host, zeros  # noqa: E402
 
